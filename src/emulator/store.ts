@@ -1,0 +1,189 @@
+/**
+ * In-memory state of the emulator plus the layout of its files on disk.
+ *
+ * Layout under `dataDir`: `videos/<id>/{video.mp4,thumbnail.webp,spritesheet.jpg}`,
+ * `characters/<id>/video.mp4`, `files/<id>`, `cache/<WxH>-<s>s/…` (cachedRender) and `tmp/`
+ * (uploads in flight). Directory names are always ids the emulator generated itself, never
+ * client input.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { EmulatorRecord, RecordEntry, RecordKind } from './types';
+
+/** Terminal and non-terminal video statuses (contract §1). */
+export type VideoStatus = 'queued' | 'in_progress' | 'completed' | 'failed';
+
+/** Internal state of one video job. */
+export interface VideoState {
+  id: string;
+  /** Creation order, for cursor pagination (created_at has only second resolution). */
+  seq: number;
+  model: string;
+  status: VideoStatus;
+  progress: number;
+  createdAt: number;
+  completedAt: number | null;
+  expiresAt: number | null;
+  prompt: string;
+  size: string;
+  seconds: string;
+  remixedFromVideoId: string | null;
+  error: { code: string; message: string } | null;
+  /** ms timestamps driving the simulated progress. */
+  createdMs: number;
+  startedMs: number | null;
+  expectedMs: number;
+  /** Number of extensions in this video's lineage (0 for a fresh clip). */
+  extensionCount: number;
+  /** True once expired assets were removed from disk. */
+  assetsRemoved: boolean;
+}
+
+/** A created character. */
+export interface CharacterState {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+/** An uploaded (or emulator-written) file. */
+export interface FileState {
+  id: string;
+  bytes: number;
+  createdAt: number;
+  filename: string;
+  purpose: string;
+  expiresAt: number | null;
+  /** Declared or derived content type, used when serving the content. */
+  contentType: string;
+}
+
+/** Video object (contract §1), all 13 keys. */
+export interface VideoObject {
+  id: string;
+  object: 'video';
+  model: string;
+  status: VideoStatus;
+  progress: number;
+  created_at: number;
+  completed_at: number | null;
+  expires_at: number | null;
+  prompt: string | null;
+  size: string;
+  seconds: string;
+  remixed_from_video_id: string | null;
+  error: { code: string; message: string } | null;
+}
+
+/** Unix seconds. */
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** The emulator's record of accepted job-creating requests. */
+export class RecordLog implements EmulatorRecord {
+  private readonly list: RecordEntry[] = [];
+
+  /** Appends one entry (called only after a request was fully accepted). */
+  add(kind: RecordKind, id: string, extra: Omit<RecordEntry, 'kind' | 'id' | 'at'> = {}): void {
+    const entry: RecordEntry = { kind, id, at: Date.now() };
+    for (const [k, v] of Object.entries(extra)) if (v !== undefined) (entry as unknown as Record<string, unknown>)[k] = v;
+    this.list.push(Object.freeze(entry));
+  }
+
+  entries(): ReadonlyArray<RecordEntry> {
+    return this.list.slice();
+  }
+
+  count(kind?: RecordKind): number {
+    return kind ? this.list.filter((e) => e.kind === kind).length : this.list.length;
+  }
+}
+
+/** All in-memory maps and the on-disk paths. */
+export class Store {
+  readonly videos = new Map<string, VideoState>();
+  readonly characters = new Map<string, CharacterState>();
+  readonly files = new Map<string, FileState>();
+  /** Sequence numbers survive deletion so a cursor pointing at a deleted video keeps working. */
+  private readonly seqById = new Map<string, number>();
+  private seq = 0;
+
+  constructor(readonly dataDir: string) {}
+
+  /**
+   * Creates the directory layout. State is in memory only, so files left by an earlier run are
+   * orphans: they are removed (only the emulator's own subdirectories are touched).
+   */
+  init(): void {
+    for (const sub of ['videos', 'characters', 'files', 'tmp', 'cache']) {
+      rmSync(path.join(this.dataDir, sub), { recursive: true, force: true });
+      mkdirSync(path.join(this.dataDir, sub), { recursive: true });
+    }
+  }
+
+  /** Next creation sequence number. */
+  nextSeq(): number {
+    this.seq += 1;
+    return this.seq;
+  }
+
+  videoDir(id: string): string {
+    return path.join(this.dataDir, 'videos', id);
+  }
+
+  characterDir(id: string): string {
+    return path.join(this.dataDir, 'characters', id);
+  }
+
+  filePath(id: string): string {
+    return path.join(this.dataDir, 'files', id);
+  }
+
+  get tmpDir(): string {
+    return path.join(this.dataDir, 'tmp');
+  }
+
+  get cacheDir(): string {
+    return path.join(this.dataDir, 'cache');
+  }
+
+  addVideo(v: VideoState): void {
+    this.videos.set(v.id, v);
+    this.seqById.set(v.id, v.seq);
+  }
+
+  /** Sequence number of a video id, also for deleted ones; undefined if never seen. */
+  seqOf(id: string): number | undefined {
+    return this.seqById.get(id);
+  }
+
+  /** Removes a video and its files. */
+  async deleteVideo(id: string): Promise<void> {
+    this.videos.delete(id);
+    await rm(this.videoDir(id), { recursive: true, force: true });
+  }
+}
+
+/** True when the video's assets have passed `expires_at`. */
+export function isExpired(v: VideoState, nowMs = Date.now()): boolean {
+  return v.expiresAt !== null && nowMs >= v.expiresAt * 1000;
+}
+
+/** Serializes a video with exactly the contract's keys. */
+export function toVideoObject(v: VideoState): VideoObject {
+  return {
+    id: v.id,
+    object: 'video',
+    model: v.model,
+    status: v.status,
+    progress: v.progress,
+    created_at: v.createdAt,
+    completed_at: v.completedAt,
+    expires_at: v.expiresAt,
+    prompt: v.prompt,
+    size: v.size,
+    seconds: v.seconds,
+    remixed_from_video_id: v.remixedFromVideoId,
+    error: v.error ? { ...v.error } : null,
+  };
+}
