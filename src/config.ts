@@ -1,0 +1,196 @@
+import path from 'node:path';
+
+/** Where Reelgraph keeps its rows. */
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgresql'; url: string };
+
+/** Which Videos API Reelgraph talks to. */
+export type UpstreamConfig =
+  | { mode: 'embedded' }
+  | { mode: 'remote'; baseURL: string; apiKey: string };
+
+/** The typed, validated configuration, read once from the environment at start-up. */
+export interface Config {
+  /** `PORT` (4000): HTTP and WebSocket port. 0 picks a free port (tests). */
+  port: number;
+  /** `HOST` (127.0.0.1): bind address. Loopback by default so nothing is exposed by accident. */
+  host: string;
+  /** `PUBLIC_URL` (http://HOST:PORT): the origin clients use; media URLs are built from it. */
+  publicUrl: string | undefined;
+  /** `DATA_DIR` (./data): SQLite file, stored media, secrets generated for the embedded mode. */
+  dataDir: string;
+  database: DatabaseConfig;
+  /** `REDIS_URL`: when set, events fan out through Redis so several instances share them. */
+  redisUrl: string | undefined;
+  upstream: UpstreamConfig;
+  /** `OPENAI_WEBHOOK_SECRET` (`whsec_…`): verifies upstream webhooks. Generated in embedded mode. */
+  webhookSecret: string | undefined;
+  /** `MEDIA_SIGNING_SECRET`: HMAC key for media URLs. Generated once and kept under DATA_DIR when unset. */
+  mediaSigningSecret: string | undefined;
+  /** `MEDIA_URL_TTL_SECONDS` (3600): lifetime of a signed media URL. */
+  mediaUrlTtlSeconds: number;
+  /** `LOG_LEVEL` (info): pino level. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  jobs: JobsConfig;
+  /** Options for the embedded emulator (`EMULATOR_*`), used only when no `OPENAI_API_KEY` is set. */
+  emulator: EmbeddedEmulatorConfig;
+}
+
+/** Background work tuning. */
+export interface JobsConfig {
+  /** `JOBS_ENABLED` (true): run the dispatcher, reconciler and custody loops in this process. */
+  enabled: boolean;
+  /** `JOBS_CONCURRENCY` (4): tasks one process works on at once. */
+  concurrency: number;
+  /** `JOBS_IDLE_POLL_MS` (1000): how often an idle worker looks for due tasks. */
+  idlePollMs: number;
+  /** `JOB_MAX_AGE_SECONDS` (10800): a job that has not finished this long after submission fails with `UPSTREAM_TIMEOUT`. */
+  maxJobAgeSeconds: number;
+  /** `JOB_SUBMIT_ATTEMPTS` (8): submission attempts before a job fails with the last upstream error. */
+  submitAttempts: number;
+}
+
+/** Options passed to the embedded emulator. */
+export interface EmbeddedEmulatorConfig {
+  /** `EMULATOR_CACHED_RENDER` (false): reuse one render per size and duration. */
+  cachedRender: boolean;
+  /** `EMULATOR_STRICT_CONTRACT` (false): accept only the spec's 4/8/12 s and four sizes. */
+  strictContract: boolean;
+  /** `EMULATOR_ASSET_TTL_SECONDS` (3600): how long the emulator keeps finished assets. */
+  assetTtlSeconds: number;
+}
+
+/** Thrown when the environment holds a bad value; the message names every offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Reads the environment once into a typed {@link Config}.
+ *
+ * Every problem is collected before failing, so one start-up attempt reports them all.
+ * @throws ConfigError naming each bad variable and what it accepts.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = new Reader(env, problems);
+
+  const port = read.int('PORT', 4000, 0, 65535);
+  const host = read.string('HOST', '127.0.0.1');
+  const dataDir = path.resolve(read.string('DATA_DIR', './data'));
+  const databaseUrl = read.optional('DATABASE_URL');
+  let database: DatabaseConfig = { kind: 'sqlite', path: path.join(dataDir, 'reelgraph.sqlite') };
+  if (databaseUrl) {
+    if (/^postgres(ql)?:\/\//.test(databaseUrl)) database = { kind: 'postgresql', url: databaseUrl };
+    else if (databaseUrl.startsWith('sqlite:')) database = { kind: 'sqlite', path: path.resolve(databaseUrl.slice('sqlite:'.length)) };
+    else problems.push(`DATABASE_URL must start with postgres://, postgresql:// or sqlite: (got '${redactUrl(databaseUrl)}')`);
+  }
+
+  const redisUrl = read.optional('REDIS_URL');
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must start with redis:// or rediss:// (got '${redactUrl(redisUrl)}')`);
+
+  const apiKey = read.optional('OPENAI_API_KEY');
+  const baseURL = read.optional('OPENAI_BASE_URL');
+  let upstream: UpstreamConfig = { mode: 'embedded' };
+  if (apiKey) {
+    const url = baseURL ?? 'https://api.openai.com/v1';
+    if (!/^https?:\/\//.test(url)) problems.push(`OPENAI_BASE_URL must be an http(s) URL (got '${url}')`);
+    upstream = { mode: 'remote', baseURL: url.replace(/\/+$/, ''), apiKey };
+  } else if (baseURL) {
+    problems.push('OPENAI_BASE_URL is set but OPENAI_API_KEY is not: set both to use a remote upstream, or neither for the embedded emulator');
+  }
+
+  const webhookSecret = read.optional('OPENAI_WEBHOOK_SECRET');
+  if (webhookSecret !== undefined && webhookSecret.length < 16) problems.push('OPENAI_WEBHOOK_SECRET is too short: use the whsec_… secret shown when the webhook endpoint was created');
+
+  const mediaSigningSecret = read.optional('MEDIA_SIGNING_SECRET');
+  if (mediaSigningSecret !== undefined && mediaSigningSecret.length < 32) problems.push('MEDIA_SIGNING_SECRET must be at least 32 characters');
+
+  const publicUrl = read.optional('PUBLIC_URL');
+  if (publicUrl && !/^https?:\/\//.test(publicUrl)) problems.push(`PUBLIC_URL must be an http(s) URL (got '${publicUrl}')`);
+
+  const config: Config = {
+    port,
+    host,
+    publicUrl: publicUrl?.replace(/\/+$/, ''),
+    dataDir,
+    database,
+    redisUrl,
+    upstream,
+    webhookSecret,
+    mediaSigningSecret,
+    mediaUrlTtlSeconds: read.int('MEDIA_URL_TTL_SECONDS', 3600, 10, 7 * 24 * 3600),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    jobs: {
+      enabled: read.bool('JOBS_ENABLED', true),
+      concurrency: read.int('JOBS_CONCURRENCY', 4, 1, 256),
+      idlePollMs: read.int('JOBS_IDLE_POLL_MS', 1000, 10, 60_000),
+      maxJobAgeSeconds: read.int('JOB_MAX_AGE_SECONDS', 3 * 3600, 1, 7 * 24 * 3600),
+      submitAttempts: read.int('JOB_SUBMIT_ATTEMPTS', 8, 1, 100),
+    },
+    emulator: {
+      cachedRender: read.bool('EMULATOR_CACHED_RENDER', false),
+      strictContract: read.bool('EMULATOR_STRICT_CONTRACT', false),
+      assetTtlSeconds: read.int('EMULATOR_ASSET_TTL_SECONDS', 3600, 1, 30 * 24 * 3600),
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Hides credentials in a URL before it is echoed in an error message. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
+class Reader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  optional(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.optional(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got '${raw}')`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got '${raw}')`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got '${raw}')`);
+    return fallback;
+  }
+}

@@ -1,0 +1,6 @@
+import { Task } from '../jobs/task.entity';
+import { Tenant } from '../modules/tenants/tenant.entity';
+import { Video } from '../modules/videos/video.entity';
+
+/** Every entity Reelgraph persists; the ORM, the migration generator and tests discover them here. */
+export const ENTITIES = [Tenant, Video, Task];

@@ -1,0 +1,31 @@
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { Loaders } from './loaders';
+
+/** Who is asking. Every query and loader is scoped by `tenantId` in SQL. */
+export interface Viewer {
+  tenantId: string;
+  role: 'admin' | 'member';
+  /** Id of the API key used, when one was. */
+  keyId?: string;
+  /** True for the implicit local tenant (no keys configured, loopback only). */
+  local: boolean;
+}
+
+/** A non-fatal notice returned in the response's `extensions.warnings`. */
+export interface Warning {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+/**
+ * Per-operation state: one forked EntityManager (tenant filter set), fresh loaders, and
+ * warnings that the error policy copies into `extensions` of the response.
+ */
+export interface RequestContext {
+  viewer: Viewer;
+  em: SqlEntityManager;
+  loaders: Loaders;
+  requestId: string;
+  warnings: Warning[];
+}

@@ -1,0 +1,145 @@
+import { ArgsType, type ClassType, Field, ID, InterfaceType, Int, ObjectType } from 'type-graphql';
+import { badInput } from '../errors';
+import { isUlid } from '../ids';
+import { nodeTypeName } from './nodes';
+
+/** Largest page a connection serves; larger `first` values are refused, not silently cut. */
+export const MAX_PAGE_SIZE = 100;
+/** Page size when `first` is omitted. */
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Relay's object identification: every addressable object has an opaque, global `id`. */
+@InterfaceType('Node', {
+  description: 'An object with a globally unique, opaque ID.',
+  resolveType: (value: object) => nodeTypeName(value),
+})
+export abstract class NodeInterface {
+  @Field(() => ID, { description: 'Opaque global ID; pass it to `node(id:)` or to the mutations that take it.' })
+  id!: string;
+}
+
+/** Encodes a type name and a row id as an opaque global id. */
+export function toGlobalId(typeName: string, id: string): string {
+  return Buffer.from(`${typeName}:${id}`, 'utf8').toString('base64url');
+}
+
+/** Decodes a global id; undefined when it is not one of ours (never throws). */
+export function fromGlobalId(globalId: string): { typeName: string; id: string } | undefined {
+  if (typeof globalId !== 'string' || globalId.length === 0 || globalId.length > 200) return undefined;
+  const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  const typeName = decoded.slice(0, colon);
+  const id = decoded.slice(colon + 1);
+  if (!/^[A-Z][A-Za-z]+$/.test(typeName) || !isUlid(id)) return undefined;
+  return { typeName, id };
+}
+
+/**
+ * Decodes a global id that must name an object of `typeName`, for a mutation input.
+ * @throws BAD_USER_INPUT naming `field` when the id is malformed or of another type.
+ */
+export function expectGlobalId(globalId: string, typeName: string, field: string): string {
+  const parsed = fromGlobalId(globalId);
+  if (!parsed || parsed.typeName !== typeName) {
+    throw badInput(field, `${field} must be a ${typeName} ID as returned by the API (got '${String(globalId).slice(0, 80)}').`);
+  }
+  return parsed.id;
+}
+
+/** Paging arguments shared by every connection. */
+@ArgsType()
+export class PageArgs {
+  // Checked by pageSize() in the service, which names the field and the limit in its error.
+  @Field(() => Int, { nullable: true, description: `Number of items, 1 to ${MAX_PAGE_SIZE}. Default ${DEFAULT_PAGE_SIZE}.` })
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item of the previous page (`pageInfo.endCursor`).' })
+  after?: string;
+}
+
+@ObjectType({ description: 'Where a page sits in the whole list.' })
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field()
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+/** A page of rows plus what the connection types need. */
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: PageInfo;
+}
+
+/** Cursor of a row: opaque to clients, the row id to us. */
+export function encodeCursor(id: string): string {
+  return Buffer.from(`cursor:${id}`, 'utf8').toString('base64url');
+}
+
+/** Row id of a cursor. @throws BAD_USER_INPUT when the cursor is not one we issued. */
+export function decodeCursor(cursor: string, field = 'after'): string {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const id = decoded.startsWith('cursor:') ? decoded.slice('cursor:'.length) : '';
+  if (!isUlid(id)) throw badInput(field, `${field} is not a cursor returned by this connection.`);
+  return id;
+}
+
+/** Validates `first` (1..100, default 20). */
+export function pageSize(first: number | undefined | null): number {
+  if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badInput('first', `first must be between 1 and ${MAX_PAGE_SIZE} (got ${first}).`);
+  }
+  return first;
+}
+
+/** Builds a page from rows fetched with one extra row (the extra one only says "there is more"). */
+export function toPage<T extends { id: string }>(rows: T[], size: number, hasPrevious: boolean): Page<T> {
+  const nodes = rows.slice(0, size);
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  return {
+    edges,
+    nodes,
+    pageInfo: {
+      hasNextPage: rows.length > size,
+      hasPreviousPage: hasPrevious,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
+
+/** Creates the `<Name>Connection` and `<Name>Edge` object types for a node type. */
+export function connectionType<T extends object>(nodeType: ClassType<T>, name: string): ClassType<Page<T>> {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field()
+    cursor!: string;
+
+    @Field(() => nodeType)
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} objects, newest first.` })
+  class Connection {
+    @Field(() => [Edge])
+    edges!: Edge[];
+
+    @Field(() => [nodeType], { description: 'The nodes of `edges`, for clients that do not need cursors.' })
+    nodes!: T[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+  }
+
+  return Connection;
+}

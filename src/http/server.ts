@@ -1,0 +1,133 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { WebSocketServer } from 'ws';
+import type { RequestContext } from '../graphql/context';
+import { createErrorFormatter } from '../graphql/error-policy';
+import { ulid } from '../ids';
+import type { Logger } from '../logger';
+
+/** Builds the per-operation context of an HTTP request. */
+export type HttpContextFactory = (req: Request, requestId: string) => Promise<RequestContext>;
+
+/** Something that mounts routes on the express app (before the GraphQL endpoint). */
+export type RouteMounter = (app: Express) => void;
+
+/** Attaches the WebSocket transport; returns its disposer. */
+export type WebSocketMounter = (wss: WebSocketServer, schema: GraphQLSchema) => { dispose(): Promise<void> | void };
+
+/** Options of {@link startHttpServer}. */
+export interface HttpServerOptions {
+  schema: GraphQLSchema;
+  logger: Logger;
+  context: HttpContextFactory;
+  /** Routes that need their own body parsing (webhooks need the raw body) or none (media). */
+  routes: RouteMounter[];
+  webSocket?: WebSocketMounter;
+  /** Extra Apollo plugins (limits, persisted queries, metrics). */
+  plugins?: ApolloServerPlugin<RequestContext>[];
+  /** Largest JSON body accepted on /graphql. Default 1 MiB. */
+  bodyLimit?: string;
+  port: number;
+  host: string;
+  /** How long shutdown waits for in-flight HTTP requests. Default 10 s. */
+  drainMs?: number;
+}
+
+/** A running HTTP + WebSocket server. */
+export interface RunningHttpServer {
+  httpServer: http.Server;
+  /** `http://host:port` as bound (the real port when 0 was asked for). */
+  origin: string;
+  port: number;
+  /** Stops accepting, drains HTTP requests and WebSocket connections. */
+  stop(): Promise<void>;
+}
+
+/** Apollo plugin: copies warnings the resolvers collected into `extensions.warnings`. */
+const warningsPlugin: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        if (contextValue.warnings.length === 0 || response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        result.extensions = { ...result.extensions, warnings: contextValue.warnings };
+      },
+    };
+  },
+};
+
+/**
+ * express 5 + Apollo Server 5 + graphql-ws on ONE port: `/graphql` answers HTTP POST/GET and
+ * upgrades WebSocket connections (graphql-transport-ws). Stopping drains both.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const httpServer = http.createServer(app);
+
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const ws = options.webSocket?.(wss, options.schema);
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: options.schema,
+    formatError: createErrorFormatter(options.logger),
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 10_000 }),
+      ApolloServerPluginLandingPageDisabled(),
+      { async serverWillStart() { return { async drainServer() { await ws?.dispose(); } }; } },
+      warningsPlugin,
+      ...(options.plugins ?? []),
+    ],
+  });
+  await apollo.start();
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : ulid();
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    next();
+  });
+  for (const mount of options.routes) mount(app);
+  app.use(
+    '/graphql',
+    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    expressMiddleware(apollo, { context: async ({ req, res }) => options.context(req, res.locals.requestId as string) }),
+  );
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such route. GraphQL lives at /graphql.' } });
+  });
+  // Malformed bodies and other errors thrown before a route answered: a JSON error, never a stack trace.
+  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 600 ? error.status : 500;
+    if (status >= 500) options.logger.error({ err: error }, 'unhandled HTTP error');
+    const message = status === 413 ? 'Request body too large.' : status < 500 ? error.message : 'Internal server error.';
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    httpServer,
+    origin: `http://${host}:${address.port}`,
+    port: address.port,
+    stop: async () => {
+      await apollo.stop();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

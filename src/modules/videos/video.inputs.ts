@@ -1,0 +1,74 @@
+import { Length, Matches } from 'class-validator';
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { VideoOperation, VideoStatus } from './video.enums';
+
+/** Longest prompt the Videos API accepts. */
+export const MAX_PROMPT_LENGTH = 32_000;
+
+/** Idempotency keys: printable, at most 255 characters. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const IDEMPOTENCY_DESCRIPTION =
+  'Makes retries safe: the same key with the same input returns the same video; with a different input it is a CONFLICT. Printable ASCII, up to 255 characters, unique per tenant.';
+
+@InputType('CreateVideoInput')
+export class CreateVideoInput {
+  @Field({ description: `What to render: shot, subject, action, setting, lighting. 1 to ${MAX_PROMPT_LENGTH} characters.` })
+  @Length(1, MAX_PROMPT_LENGTH)
+  prompt!: string;
+
+  @Field({ defaultValue: 'sora-2', description: 'A model alias (`sora-2`, `sora-2-pro`) or snapshot; see `models`.' })
+  model!: string;
+
+  @Field({ defaultValue: '720x1280', description: '`WIDTHxHEIGHT`; which sizes a model renders is listed in `models`.' })
+  size!: string;
+
+  @Field(() => Int, { defaultValue: 4, description: 'Duration in seconds; the accepted values per model are listed in `models`.' })
+  seconds!: number;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
+  @Matches(IDEMPOTENCY_KEY, { message: 'idempotencyKey must be 1 to 255 printable ASCII characters' })
+  idempotencyKey?: string;
+}
+
+@InputType('RemixVideoInput')
+export class RemixVideoInput {
+  @Field(() => ID, { description: 'The COMPLETED video to remix.' })
+  videoId!: string;
+
+  @Field({ description: 'The change to make, described as a prompt.' })
+  @Length(1, MAX_PROMPT_LENGTH)
+  prompt!: string;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
+  @Matches(IDEMPOTENCY_KEY, { message: 'idempotencyKey must be 1 to 255 printable ASCII characters' })
+  idempotencyKey?: string;
+}
+
+@InputType('EditVideoInput')
+export class EditVideoInput {
+  @Field(() => ID, { description: 'The COMPLETED video to edit.' })
+  videoId!: string;
+
+  @Field({ description: 'One well-defined change, e.g. "make the sky stormy".' })
+  @Length(1, MAX_PROMPT_LENGTH)
+  prompt!: string;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
+  @Matches(IDEMPOTENCY_KEY, { message: 'idempotencyKey must be 1 to 255 printable ASCII characters' })
+  idempotencyKey?: string;
+}
+
+@InputType('DeleteVideoInput')
+export class DeleteVideoInput {
+  @Field(() => ID)
+  videoId!: string;
+}
+
+@InputType('VideoFilter', { description: 'Narrows a video list; each given list matches any of its values.' })
+export class VideoFilter {
+  @Field(() => [VideoStatus], { nullable: true })
+  status?: VideoStatus[];
+
+  @Field(() => [VideoOperation], { nullable: true })
+  operation?: VideoOperation[];
+}

@@ -1,0 +1,105 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context';
+import { fromGlobalId, PageArgs, toGlobalId } from '../../graphql/relay';
+import type { MediaUrls } from '../../storage/media-urls';
+import { Video } from './video.entity';
+import { AspectRatio, VideoOperation, VideoStatus, VideoVariant } from './video.enums';
+import { CreateVideoInput, DeleteVideoInput, EditVideoInput, RemixVideoInput, VideoFilter } from './video.inputs';
+import type { VideoService } from './video.service';
+import { DeleteVideoPayload, VIDEO_TYPE_NAME, VideoConnection, VideoErrorType, VideoPayload, VideoType } from './video.type';
+
+/** Width and height of a `WxH` size; zeros when a gateway reported something else. */
+export function dimensions(size: string): { width: number; height: number } {
+  const match = /^(\d+)x(\d+)$/.exec(size);
+  return match ? { width: Number(match[1]), height: Number(match[2]) } : { width: 0, height: 0 };
+}
+
+/** Thin resolvers: arguments in, one service call, result out. Relations go through loaders. */
+@Resolver(() => VideoType)
+export class VideoResolver {
+  constructor(
+    private readonly service: VideoService,
+    private readonly media: MediaUrls,
+  ) {}
+
+  @Query(() => VideoType, { nullable: true, description: 'A video of the viewer by ID; null when there is none.' })
+  async video(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Video | undefined> {
+    const parsed = fromGlobalId(id);
+    return parsed?.typeName === VIDEO_TYPE_NAME ? this.service.get(ctx, parsed.id) : undefined;
+  }
+
+  @Query(() => VideoConnection, { description: 'The viewer\'s videos, newest first.' })
+  async videos(
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => VideoFilter, { nullable: true }) filter: VideoFilter | undefined,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return this.service.list(ctx, page, filter);
+  }
+
+  @Mutation(() => VideoPayload, { description: 'Submits a new video job. Validated against the model catalog before anything is sent upstream.' })
+  async createVideo(@Arg('input', () => CreateVideoInput) input: CreateVideoInput, @Ctx() ctx: RequestContext): Promise<{ video: Video }> {
+    return { video: await this.service.create(ctx, input) };
+  }
+
+  @Mutation(() => VideoPayload, { description: 'Makes a variation of a COMPLETED video (the upstream\'s legacy remix path; prefer editVideo).' })
+  async remixVideo(@Arg('input', () => RemixVideoInput) input: RemixVideoInput, @Ctx() ctx: RequestContext): Promise<{ video: Video }> {
+    return { video: await this.service.derive(ctx, VideoOperation.REMIX, input) };
+  }
+
+  @Mutation(() => VideoPayload, { description: 'Makes one targeted change to a COMPLETED video (upstream `/videos/edits`).' })
+  async editVideo(@Arg('input', () => EditVideoInput) input: EditVideoInput, @Ctx() ctx: RequestContext): Promise<{ video: Video }> {
+    return { video: await this.service.derive(ctx, VideoOperation.EDIT, input) };
+  }
+
+  @Mutation(() => DeleteVideoPayload, { description: 'Deletes a COMPLETED, FAILED or PENDING video and its stored files.' })
+  async deleteVideo(@Arg('input', () => DeleteVideoInput) input: DeleteVideoInput, @Ctx() ctx: RequestContext): Promise<DeleteVideoPayload> {
+    return { deletedVideoId: await this.service.delete(ctx, input) };
+  }
+
+  @FieldResolver(() => ID)
+  id(@Root() video: Video): string {
+    return toGlobalId(VIDEO_TYPE_NAME, video.id);
+  }
+
+  @FieldResolver(() => Int)
+  width(@Root() video: Video): number {
+    return dimensions(video.size).width;
+  }
+
+  @FieldResolver(() => Int)
+  height(@Root() video: Video): number {
+    return dimensions(video.size).height;
+  }
+
+  @FieldResolver(() => AspectRatio)
+  aspectRatio(@Root() video: Video): AspectRatio {
+    const { width, height } = dimensions(video.size);
+    return width >= height ? AspectRatio.LANDSCAPE_16_9 : AspectRatio.PORTRAIT_9_16;
+  }
+
+  @FieldResolver(() => VideoErrorType, { nullable: true, description: 'Why the job failed; null unless FAILED.' })
+  error(@Root() video: Video): VideoErrorType | null {
+    if (!video.errorCode) return null;
+    return { code: video.errorCode, message: video.errorMessage ?? '', retryable: video.errorRetryable ?? false };
+  }
+
+  @FieldResolver(() => VideoType, { nullable: true, description: 'The video this one was derived from (remix, edit, extension).' })
+  async source(@Root() video: Video, @Ctx() ctx: RequestContext): Promise<Video | undefined> {
+    const sourceId = video.source?.id;
+    return sourceId ? ctx.loaders.videoById.load(sourceId) : undefined;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Signed, expiring URL of a stored asset (HTTP range requests supported). Null until COMPLETED, or when the variant was not produced.',
+  })
+  downloadUrl(
+    @Root() video: Video,
+    @Arg('variant', () => VideoVariant, { defaultValue: VideoVariant.VIDEO }) variant: VideoVariant,
+  ): string | null {
+    if (video.status !== VideoStatus.COMPLETED) return null;
+    const key = { VIDEO: video.videoKey, THUMBNAIL: video.thumbnailKey, SPRITESHEET: video.spritesheetKey }[variant];
+    return key ? this.media.urlFor(video.tenantId, key) : null;
+  }
+}

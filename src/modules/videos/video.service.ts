@@ -1,0 +1,215 @@
+import { type FilterQuery, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { AppError, badInput, ErrorCode, notFound } from '../../errors';
+import type { RequestContext } from '../../graphql/context';
+import { decodeCursor, expectGlobalId, type Page, pageSize, toGlobalId, toPage } from '../../graphql/relay';
+import { inputHash, replayOrConflict } from '../../idempotency';
+import type { Dispatcher } from '../../jobs/dispatcher';
+import { Task } from '../../jobs/task.entity';
+import type { TaskQueue } from '../../jobs/task-queue';
+import type { Worker } from '../../jobs/worker';
+import type { Logger } from '../../logger';
+import type { LocalStorage } from '../../storage/local-storage';
+import type { Upstreams } from '../../upstream/upstreams';
+import type { ModelCatalog, ResolvedModel } from '../models/catalog';
+import { assetPrefix } from '../../jobs/custody';
+import { Video } from './video.entity';
+import { VideoOperation, VideoStatus } from './video.enums';
+import type { CreateVideoInput, DeleteVideoInput, RemixVideoInput, VideoFilter } from './video.inputs';
+import { VideoTask } from './video.state';
+import type { VideoTransitions } from './video.transitions';
+import { VIDEO_TYPE_NAME } from './video.type';
+
+/** Everything needed to accept a new job, whatever operation made it. */
+export interface NewJob {
+  operation: VideoOperation;
+  prompt: string;
+  model: string;
+  resolved: ResolvedModel;
+  upstream: string;
+  size: string;
+  seconds: number;
+  source?: Video;
+  idempotencyKey?: string;
+  /** The request as the client sent it, for the idempotency hash. */
+  request: Record<string, unknown>;
+}
+
+/** Collaborators of {@link VideoService}. */
+export interface VideoServiceDeps {
+  catalog: ModelCatalog;
+  upstreams: Upstreams;
+  queue: TaskQueue;
+  worker: Worker;
+  dispatcher: Dispatcher;
+  transitions: VideoTransitions;
+  storage: LocalStorage;
+  logger: Logger;
+}
+
+/**
+ * Video use cases: create, remix, edit, delete, read. Inputs are validated against the model
+ * catalog before any upstream call; a job row (PENDING) is written before the upstream is called,
+ * so nothing is lost if the process dies mid-call.
+ */
+export class VideoService {
+  constructor(private readonly deps: VideoServiceDeps) {}
+
+  async get(ctx: RequestContext, id: string): Promise<Video | undefined> {
+    return ctx.loaders.videoById.load(id);
+  }
+
+  /** Newest first; `after` is the cursor of the last item of the previous page. */
+  async list(ctx: RequestContext, args: { first?: number; after?: string }, filter?: VideoFilter): Promise<Page<Video>> {
+    const size = pageSize(args.first);
+    const where: FilterQuery<Video> = {};
+    if (args.after) where.id = { $lt: decodeCursor(args.after) };
+    if (filter?.status?.length) where.status = { $in: filter.status };
+    if (filter?.operation?.length) where.operation = { $in: filter.operation };
+    const rows = await ctx.em.find(Video, where, { orderBy: { id: 'desc' }, limit: size + 1 });
+    for (const row of rows) ctx.loaders.videoById.prime(row.id, row);
+    return toPage(rows, size, Boolean(args.after));
+  }
+
+  async create(ctx: RequestContext, input: CreateVideoInput): Promise<Video> {
+    const prompt = checkPrompt(input.prompt);
+    const resolved = this.deps.catalog.resolve(input.model);
+    this.deps.catalog.checkOutput(resolved, input.size, input.seconds);
+    return this.accept(ctx, {
+      operation: VideoOperation.CREATE,
+      prompt,
+      model: input.model,
+      resolved,
+      upstream: this.deps.upstreams.defaultName,
+      size: input.size,
+      seconds: input.seconds,
+      idempotencyKey: input.idempotencyKey,
+      request: { prompt, model: input.model, size: input.size, seconds: input.seconds },
+    });
+  }
+
+  /** Remix (legacy upstream path) or edit (`/videos/edits`) of a COMPLETED video. */
+  async derive(ctx: RequestContext, operation: VideoOperation.REMIX | VideoOperation.EDIT, input: RemixVideoInput): Promise<Video> {
+    const prompt = checkPrompt(input.prompt);
+    const source = await this.requireCompleted(ctx, input.videoId, operation === VideoOperation.REMIX ? 'remixed' : 'edited');
+    return this.accept(ctx, {
+      operation,
+      prompt,
+      model: source.model,
+      resolved: this.deps.catalog.resolve(source.resolvedModel ?? source.model, 'input.videoId'),
+      upstream: source.upstream,
+      size: source.size,
+      seconds: source.seconds,
+      source,
+      idempotencyKey: input.idempotencyKey,
+      request: { videoId: source.id, prompt },
+    });
+  }
+
+  /** Loads a video by global id for a derivation and checks it finished. */
+  async requireCompleted(ctx: RequestContext, globalId: string, verb: string, field = 'input.videoId'): Promise<Video> {
+    const id = expectGlobalId(globalId, VIDEO_TYPE_NAME, field);
+    const source = await ctx.em.findOne(Video, { id });
+    if (!source) throw notFound(VIDEO_TYPE_NAME, globalId, field);
+    if (source.status !== VideoStatus.COMPLETED) {
+      throw new AppError(ErrorCode.CONFLICT, `Video '${globalId}' is ${source.status}; only a COMPLETED video can be ${verb}.`, { field });
+    }
+    return source;
+  }
+
+  /**
+   * Records the job and submits it at once. An upstream refusal (bad input, moderation) removes
+   * the row again and is returned as the error, so a refused request writes nothing; a transient
+   * failure leaves the job PENDING with a retry scheduled.
+   */
+  async accept(ctx: RequestContext, job: NewJob): Promise<Video> {
+    const { em, viewer } = ctx;
+    const hash = inputHash({ operation: job.operation, ...job.request });
+    if (job.idempotencyKey) {
+      const existing = await em.findOne(Video, { idempotencyKey: job.idempotencyKey });
+      if (existing) return replayOrConflict(existing, hash, job.idempotencyKey);
+    }
+    const video = em.create(Video, {
+      tenantId: viewer.tenantId,
+      operation: job.operation,
+      prompt: job.prompt,
+      model: job.model,
+      resolvedModel: job.resolved.snapshot,
+      upstream: job.upstream,
+      size: job.size,
+      seconds: job.seconds,
+      source: job.source ? em.getReference(Video, job.source.id) : null,
+      idempotencyKey: job.idempotencyKey ?? null,
+      inputHash: hash,
+      estimatedCost: this.deps.catalog.estimateCost(job.resolved, job.size, job.seconds),
+    });
+    const task = this.deps.queue.leased(em, { kind: VideoTask.SUBMIT, subjectId: video.id, tenantId: viewer.tenantId });
+    try {
+      await em.flush();
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException) || !job.idempotencyKey) throw error;
+      // A concurrent request with the same key won the insert: answer as it did.
+      const winner = await em.fork({ clear: true }).findOneOrFail(Video, { idempotencyKey: job.idempotencyKey });
+      return replayOrConflict(winner, hash, job.idempotencyKey);
+    }
+    return this.submitInline(ctx, video, task);
+  }
+
+  private async submitInline(ctx: RequestContext, video: Video, task: Task): Promise<Video> {
+    const { em } = ctx;
+    const result = await this.deps.dispatcher.submit(em, video.id);
+    if (result.kind === 'failed' && !result.failure.retryable) {
+      await em.transactional(async (tx) => {
+        await tx.nativeDelete(Task, { subjectId: video.id });
+        await tx.nativeDelete(Video, { id: video.id });
+      });
+      throw result.failure.error;
+    }
+    if (result.kind === 'failed') {
+      const outcome = await this.deps.dispatcher.afterFailure(em, task, result.failure);
+      await this.deps.worker.settle(task, outcome);
+      this.deps.transitions.announce(video);
+      return (await em.fork({ clear: true }).findOne(Video, { id: video.id })) ?? video;
+    }
+    await this.deps.worker.settle(task, { done: true });
+    return result.video ?? video;
+  }
+
+  /**
+   * Deletes a finished (or never submitted) video and its stored files. A job still rendering
+   * upstream is refused: the upstream cannot cancel it, and its result would have nowhere to go.
+   */
+  async delete(ctx: RequestContext, input: DeleteVideoInput): Promise<string> {
+    const id = expectGlobalId(input.videoId, VIDEO_TYPE_NAME, 'input.videoId');
+    const video = await ctx.em.findOne(Video, { id });
+    if (!video) throw notFound(VIDEO_TYPE_NAME, input.videoId, 'input.videoId');
+    if (video.status === VideoStatus.QUEUED || video.status === VideoStatus.IN_PROGRESS) {
+      throw new AppError(
+        ErrorCode.CONFLICT,
+        `Video '${input.videoId}' is ${video.status}; it can be deleted once it is COMPLETED or FAILED.`,
+        { field: 'input.videoId' },
+      );
+    }
+    await ctx.em.transactional(async (tx) => {
+      await tx.nativeDelete(Task, { subjectId: video.id });
+      await tx.nativeDelete(Video, { id: video.id });
+    });
+    await this.deps.storage.remove(assetPrefix(video));
+    if (video.upstreamId) this.deleteUpstream(video);
+    return toGlobalId(VIDEO_TYPE_NAME, video.id);
+  }
+
+  /** Best effort: the upstream copy expires on its own anyway, so a failure here is only logged. */
+  private deleteUpstream(video: Video): void {
+    const upstreamId = video.upstreamId as string;
+    this.deps.upstreams
+      .get(video.upstream)
+      .delete(upstreamId)
+      .catch((error: unknown) => this.deps.logger.info({ videoId: video.id, err: { message: (error as Error).message } }, 'upstream delete failed; its copy will expire'));
+  }
+}
+
+/** Prompts must say something: whitespace alone is refused before any upstream call. */
+export function checkPrompt(prompt: string, field = 'input.prompt'): string {
+  if (prompt.trim().length === 0) throw badInput(field, `${field.split('.').pop()} must contain text (got only whitespace).`);
+  return prompt;
+}

@@ -1,0 +1,106 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionType, NodeInterface } from '../../graphql/relay';
+import { AspectRatio, VideoOperation, VideoStatus, VideoVariant } from './video.enums';
+
+registerEnumType(VideoStatus, {
+  name: 'VideoStatus',
+  description: 'Lifecycle of a video job.',
+  valuesConfig: {
+    PENDING: { description: 'Accepted by Reelgraph, not yet accepted by the video service.' },
+    QUEUED: { description: 'Accepted by the video service, waiting to render.' },
+    IN_PROGRESS: { description: 'Rendering, or being copied into Reelgraph storage (progress 99).' },
+    COMPLETED: { description: 'Stored by Reelgraph and playable through `downloadUrl`.' },
+    FAILED: { description: 'Ended without a video; see `error`.' },
+    CANCELLED: { description: 'Stopped before it finished.' },
+  },
+});
+registerEnumType(VideoOperation, { name: 'VideoOperation', description: 'How a video was made.' });
+registerEnumType(VideoVariant, {
+  name: 'VideoVariant',
+  description: 'A stored asset of a completed video.',
+  valuesConfig: {
+    VIDEO: { description: 'H.264/AAC MP4 (video/mp4).' },
+    THUMBNAIL: { description: 'WebP still (image/webp).' },
+    SPRITESHEET: { description: 'JPEG grid of frames for scrubbing previews (image/jpeg).' },
+  },
+});
+registerEnumType(AspectRatio, { name: 'AspectRatio', description: 'Orientation of the frame.' });
+
+@ObjectType('VideoError', { description: 'Why a job failed.' })
+export class VideoErrorType {
+  @Field({ description: 'Stable code, e.g. CONTENT_POLICY_VIOLATION, UPSTREAM_TIMEOUT, UPSTREAM_ERROR.' })
+  code!: string;
+
+  @Field()
+  message!: string;
+
+  @Field({ description: 'True when submitting the same input again may succeed.' })
+  retryable!: boolean;
+}
+
+/** The GraphQL `Video` type; resolvers return `Video` entities and computed fields live in the resolver. */
+@ObjectType('Video', { implements: NodeInterface, description: 'A video generation job and, once COMPLETED, its stored assets.' })
+export class VideoType extends NodeInterface {
+  @Field(() => VideoStatus)
+  status!: VideoStatus;
+
+  @Field(() => Int, { description: '0 to 100. Never decreases.' })
+  progress!: number;
+
+  @Field()
+  prompt!: string;
+
+  @Field({ description: 'The model asked for (an alias such as `sora-2` or a snapshot).' })
+  model!: string;
+
+  @Field(() => String, { nullable: true, description: 'The snapshot that ran the job.' })
+  resolvedModel!: string | null;
+
+  @Field({ description: '`WIDTHxHEIGHT`, e.g. `1280x720`.' })
+  size!: string;
+
+  @Field(() => Int)
+  width!: number;
+
+  @Field(() => Int)
+  height!: number;
+
+  @Field(() => AspectRatio)
+  aspectRatio!: AspectRatio;
+
+  @Field(() => Int, { description: 'Duration in seconds (for an extension, the stitched total).' })
+  seconds!: number;
+
+  @Field(() => VideoOperation)
+  operation!: VideoOperation;
+
+  @Field(() => Float, { nullable: true, description: 'Estimated price in dollars at acceptance, from the model catalog.' })
+  estimatedCost!: number | null;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When the job reached COMPLETED or FAILED.' })
+  completedAt!: Date | null;
+}
+
+/** `VideoConnection` / `VideoEdge`. */
+export const VideoConnection = connectionType(VideoType, 'Video');
+
+@ObjectType('VideoPayload')
+export class VideoPayload {
+  @Field(() => VideoType)
+  video!: VideoType;
+}
+
+@ObjectType('DeleteVideoPayload')
+export class DeleteVideoPayload {
+  @Field(() => ID, { description: 'Global ID of the deleted video.' })
+  deletedVideoId!: string;
+}
+
+/** The ID given to `videoId` inputs and returned by `Video.id`. */
+export const VIDEO_TYPE_NAME = 'Video';

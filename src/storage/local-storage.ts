@@ -1,0 +1,53 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { ulid } from '../ids';
+
+/**
+ * Asset storage on the local filesystem (DATA_DIR/media). Keys are relative paths such as
+ * `<tenant>/<video>/video.mp4`. Writes go to a temporary file that is renamed into place, so a
+ * reader never sees half a file and a crash leaves no partial asset under a real key.
+ */
+export class LocalStorage {
+  constructor(readonly root: string) {}
+
+  /** Absolute path of a key. Rejects keys that would escape the storage root. */
+  pathOf(key: string): string {
+    const full = path.resolve(this.root, key);
+    if (!full.startsWith(path.resolve(this.root) + path.sep)) throw new Error(`invalid storage key: ${key}`);
+    return full;
+  }
+
+  /** Streams `body` to `key`; returns the number of bytes stored. */
+  async write(key: string, body: Readable | WebReadableStream<Uint8Array> | Buffer): Promise<number> {
+    const target = this.pathOf(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.${ulid()}.part`;
+    try {
+      const source = Buffer.isBuffer(body) ? Readable.from([body]) : body instanceof Readable ? body : Readable.fromWeb(body);
+      await pipeline(source, createWriteStream(temp, { mode: 0o640 }));
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    return (await stat(target)).size;
+  }
+
+  /** Size in bytes, or undefined when the key holds nothing. */
+  async size(key: string): Promise<number | undefined> {
+    try {
+      return (await stat(this.pathOf(key))).size;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Removes a key or a whole prefix (a folder); missing is fine. */
+  async remove(keyOrPrefix: string): Promise<void> {
+    await rm(this.pathOf(keyOrPrefix), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,112 @@
+import OpenAI, { toFile } from 'openai';
+import { normalizeVideo, type UpstreamVideo } from './upstream-video';
+
+/** Which stored asset to download, in the contract's words. */
+export type UpstreamVariant = 'video' | 'thumbnail' | 'spritesheet';
+
+/** A reference image sent with a create: the first frame of the clip. */
+export interface ReferenceImage {
+  data: Buffer;
+  filename: string;
+  contentType: string;
+}
+
+/** Everything a create request can carry. */
+export interface CreateVideoRequest {
+  prompt: string;
+  model: string;
+  size: string;
+  seconds: number;
+  /** Upstream character ids (at most two). */
+  characterIds?: string[];
+  inputReference?: ReferenceImage;
+}
+
+/** Options of {@link UpstreamClient}. */
+export interface UpstreamClientOptions {
+  /** Name used in job rows and logs, e.g. `embedded` or a catalog upstream name. */
+  name: string;
+  baseURL: string;
+  apiKey: string;
+  /** SDK retries for 408/409/429/5xx (honouring `retry-after-ms`). Default 2. */
+  maxRetries?: number;
+  /** Per-request timeout. Default 60 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * The only code that talks to a Videos API. One instance per configured upstream, each with its
+ * own `openai` SDK client (base URL + key). Everything returned is normalised, so callers never
+ * depend on one gateway's quirks.
+ */
+export class UpstreamClient {
+  readonly name: string;
+  readonly sdk: OpenAI;
+
+  constructor(options: UpstreamClientOptions) {
+    this.name = options.name;
+    this.sdk = new OpenAI({
+      apiKey: options.apiKey,
+      baseURL: options.baseURL,
+      maxRetries: options.maxRetries ?? 2,
+      timeout: options.timeoutMs ?? 60_000,
+    });
+  }
+
+  /**
+   * `POST /videos`. Character references only exist in the JSON form of the contract, so a create
+   * with characters is sent as JSON; one with a reference image as multipart (the image is a file).
+   */
+  async create(request: CreateVideoRequest): Promise<UpstreamVideo> {
+    const base = { prompt: request.prompt, model: request.model, size: request.size, seconds: String(request.seconds) };
+    if (request.characterIds && request.characterIds.length > 0 && !request.inputReference) {
+      const body = { ...base, characters: request.characterIds.map((id) => ({ id })) };
+      return normalizeVideo(await this.sdk.post('/videos', { body }));
+    }
+    const params = { ...base } as OpenAI.Videos.VideoCreateParams & { characters?: { id: string }[] };
+    if (request.inputReference) {
+      const ref = request.inputReference;
+      params.input_reference = await toFile(ref.data, ref.filename, { type: ref.contentType });
+    }
+    if (request.characterIds && request.characterIds.length > 0) params.characters = request.characterIds.map((id) => ({ id }));
+    return normalizeVideo(await this.sdk.videos.create(params));
+  }
+
+  /** `POST /videos/{id}/remix` (legacy path; edits replace it upstream). */
+  async remix(upstreamId: string, prompt: string): Promise<UpstreamVideo> {
+    return normalizeVideo(await this.sdk.videos.remix(upstreamId, { prompt }));
+  }
+
+  /** `POST /videos/edits` with the source referenced by id. */
+  async edit(upstreamId: string, prompt: string): Promise<UpstreamVideo> {
+    return normalizeVideo(await this.sdk.videos.edit({ prompt, video: { id: upstreamId } }));
+  }
+
+  /** `POST /videos/extensions`: `seconds` is the new segment; the result's seconds is the stitched total. */
+  async extend(upstreamId: string, prompt: string, seconds: number): Promise<UpstreamVideo> {
+    const params = { prompt, seconds: String(seconds), video: { id: upstreamId } } as OpenAI.Videos.VideoExtendParams;
+    return normalizeVideo(await this.sdk.videos.extend(params));
+  }
+
+  /** `GET /videos/{id}`, with the upstream's `openai-poll-after-ms` hint when it sends one. */
+  async retrieve(upstreamId: string): Promise<{ video: UpstreamVideo; pollAfterMs?: number }> {
+    const { data, response } = await this.sdk.videos.retrieve(upstreamId).withResponse();
+    const hint = Number(response.headers.get('openai-poll-after-ms'));
+    return { video: normalizeVideo(data), pollAfterMs: Number.isFinite(hint) && hint > 0 ? hint : undefined };
+  }
+
+  /** `GET /videos/{id}/content?variant=…`: the raw response, to be streamed into storage. */
+  async download(upstreamId: string, variant: UpstreamVariant): Promise<Response> {
+    return this.sdk.videos.downloadContent(upstreamId, { variant });
+  }
+
+  /** `DELETE /videos/{id}`. */
+  async delete(upstreamId: string): Promise<void> {
+    await this.sdk.videos.delete(upstreamId);
+  }
+
+  /** A cheap authenticated call for readiness checks; throws when the upstream is unreachable. */
+  async ping(timeoutMs = 2000): Promise<void> {
+    await this.sdk.videos.list({ limit: 1 }, { timeout: timeoutMs, maxRetries: 0 });
+  }
+}
