@@ -33,6 +33,7 @@ export interface Config {
   /** `LOG_LEVEL` (info): pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   jobs: JobsConfig;
+  websocket: WebSocketConfig;
   /** Options for the embedded emulator (`EMULATOR_*`), used only when no `OPENAI_API_KEY` is set. */
   emulator: EmbeddedEmulatorConfig;
 }
@@ -49,6 +50,14 @@ export interface JobsConfig {
   maxJobAgeSeconds: number;
   /** `JOB_SUBMIT_ATTEMPTS` (8): submission attempts before a job fails with the last upstream error. */
   submitAttempts: number;
+}
+
+/** WebSocket transport tuning. */
+export interface WebSocketConfig {
+  /** `WS_CONNECTION_INIT_TIMEOUT_MS` (10000): a connection that sends no `connection_init` in time is closed with 4408. */
+  connectionInitTimeoutMs: number;
+  /** `WS_KEEPALIVE_MS` (12000): interval of ping frames that keep idle connections (and proxies) alive. */
+  keepAliveMs: number;
 }
 
 /** Options passed to the embedded emulator. */
@@ -135,6 +144,10 @@ export function loadConfig(env: Env = process.env): Config {
       idlePollMs: read.int('JOBS_IDLE_POLL_MS', 1000, 10, 60_000),
       maxJobAgeSeconds: read.int('JOB_MAX_AGE_SECONDS', 3 * 3600, 1, 7 * 24 * 3600),
       submitAttempts: read.int('JOB_SUBMIT_ATTEMPTS', 8, 1, 100),
+    },
+    websocket: {
+      connectionInitTimeoutMs: read.int('WS_CONNECTION_INIT_TIMEOUT_MS', 10_000, 100, 120_000),
+      keepAliveMs: read.int('WS_KEEPALIVE_MS', 12_000, 1000, 300_000),
     },
     emulator: {
       cachedRender: read.bool('EMULATOR_CACHED_RENDER', false),

@@ -5,6 +5,10 @@
  * It builds each schema in a scratch database (a temp SQLite file; a temp database on the
  * PostgreSQL at DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test), then writes
  * `src/db/migrations/<dialect>/Migration<timestamp>_<name>.ts` and regenerates each folder's index.
+ *
+ * Review the SQLite file: MikroORM's SQLite differ sometimes adds a rebuild of an unchanged table
+ * (`…__temp_alter`, between `pragma foreign_keys` lines). Remove such phantom rebuilds; the
+ * migrations test compares the migrated schema with the entities and fails on a real mismatch.
  */
 import 'reflect-metadata';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

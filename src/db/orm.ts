@@ -4,6 +4,7 @@ import { MikroORM, type Options } from '@mikro-orm/core';
 import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import type { DatabaseConfig } from '../config';
 import type { Logger } from '../logger';
 import { ENTITIES } from './entities';
@@ -60,7 +61,26 @@ export async function openDatabase(database: DatabaseConfig, logger: Logger): Pr
     await conn.execute('pragma busy_timeout = 5000', [], 'all');
     await conn.execute('pragma foreign_keys = on', [], 'all');
   }
-  const applied = await orm.getMigrator().up();
+  const applied = await withMigrationLock(database, () => orm.getMigrator().up());
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
   return { orm, queryLog, dialect: database.kind };
+}
+
+/** Arbitrary constant naming Reelgraph's migration lock among PostgreSQL advisory locks. */
+const MIGRATION_LOCK_KEY = 7_305_716_421;
+
+/**
+ * Runs migrations under a PostgreSQL advisory lock held on a separate session, so instances
+ * starting together migrate one after another instead of racing (the second finds nothing to do).
+ */
+async function withMigrationLock<T>(database: DatabaseConfig, run: () => Promise<T>): Promise<T> {
+  if (database.kind !== 'postgresql') return run();
+  const lock = new Client({ connectionString: database.url });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    return await run();
+  } finally {
+    await lock.end();
+  }
 }

@@ -1,19 +1,28 @@
 import type { VideoStatus } from '../modules/videos/video.enums';
+import type { VideoSnapshot } from '../modules/videos/video.snapshot';
 
-/** Published after a video's state change is committed. */
+/** Published after a video's state change is committed; carries the new state. */
 export interface VideoChangedEvent {
   tenantId: string;
   videoId: string;
   version: number;
   status: VideoStatus;
+  snapshot: VideoSnapshot;
+}
+
+/** Published after an event-log entry is committed: "there is something after your cursor". */
+export interface EventLogged {
+  tenantId: string;
+  seq: number;
 }
 
 /**
  * Typed topics. The first tuple element is the routing id: subscribers listen to one video
- * (`video.changed`, routed by video id) or one tenant's feed (`tenant.videos`, routed by tenant id),
- * so an instance only receives what its subscribers asked for.
+ * (`video.changed`, routed by video id) or one tenant (`tenant.*`, routed by tenant id), so an
+ * instance only receives what its subscribers asked for.
  */
 export type Topics = {
   'video.changed': [videoId: string, event: VideoChangedEvent];
   'tenant.videos': [tenantId: string, event: VideoChangedEvent];
+  'tenant.events': [tenantId: string, event: EventLogged];
 };

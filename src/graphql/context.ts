@@ -1,4 +1,6 @@
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { EventLog } from '../modules/events/event-log';
+import type { VideoLive } from '../modules/videos/video.live';
 import type { Loaders } from './loaders';
 
 /** Who is asking. Every query and loader is scoped by `tenantId` in SQL. */
@@ -18,9 +20,16 @@ export interface Warning {
   field?: string;
 }
 
+/** Sources of live data for subscriptions (their `subscribe` functions cannot reach resolver instances). */
+export interface Streams {
+  videos: VideoLive;
+  events: EventLog;
+}
+
 /**
  * Per-operation state: one forked EntityManager (tenant filter set), fresh loaders, and
- * warnings that the error policy copies into `extensions` of the response.
+ * warnings that the error policy copies into `extensions` of the response. A subscription keeps
+ * one context for its lifetime and renews `em` and `loaders` for every event it sends.
  */
 export interface RequestContext {
   viewer: Viewer;
@@ -28,4 +37,5 @@ export interface RequestContext {
   loaders: Loaders;
   requestId: string;
   warnings: Warning[];
+  streams: Streams;
 }

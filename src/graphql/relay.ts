@@ -80,17 +80,22 @@ export interface Page<T> {
   pageInfo: PageInfo;
 }
 
-/** Cursor of a row: opaque to clients, the row id to us. */
-export function encodeCursor(id: string): string {
-  return Buffer.from(`cursor:${id}`, 'utf8').toString('base64url');
+/** Cursor of a row: opaque to clients, `<kind>:<position>` to us. */
+export function encodeCursor(position: string | number, kind = 'cursor'): string {
+  return Buffer.from(`${kind}:${position}`, 'utf8').toString('base64url');
 }
 
-/** Row id of a cursor. @throws BAD_USER_INPUT when the cursor is not one we issued. */
+/** Row id of a cursor made by {@link encodeCursor}. @throws BAD_USER_INPUT when it is not one we issued. */
 export function decodeCursor(cursor: string, field = 'after'): string {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  const id = decoded.startsWith('cursor:') ? decoded.slice('cursor:'.length) : '';
-  if (!isUlid(id)) throw badInput(field, `${field} is not a cursor returned by this connection.`);
+  const id = readCursor(cursor, 'cursor');
+  if (id === undefined || !isUlid(id)) throw badInput(field, `${field} is not a cursor returned by this connection.`);
   return id;
+}
+
+/** The position inside a cursor of `kind`, or undefined when the cursor is of another kind or malformed. */
+export function readCursor(cursor: string, kind: string): string | undefined {
+  const decoded = Buffer.from(String(cursor), 'base64url').toString('utf8');
+  return decoded.startsWith(`${kind}:`) ? decoded.slice(kind.length + 1) : undefined;
 }
 
 /** Validates `first` (1..100, default 20). */
@@ -102,10 +107,13 @@ export function pageSize(first: number | undefined | null): number {
   return first;
 }
 
-/** Builds a page from rows fetched with one extra row (the extra one only says "there is more"). */
-export function toPage<T extends { id: string }>(rows: T[], size: number, hasPrevious: boolean): Page<T> {
+/**
+ * Builds a page from rows fetched with one extra row (the extra one only says "there is more").
+ * `cursorOf` defaults to the row id.
+ */
+export function toPage<T>(rows: T[], size: number, hasPrevious: boolean, cursorOf: (row: T) => string = (row) => encodeCursor((row as { id: string }).id)): Page<T> {
   const nodes = rows.slice(0, size);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
   return {
     edges,
     nodes,
@@ -119,7 +127,7 @@ export function toPage<T extends { id: string }>(rows: T[], size: number, hasPre
 }
 
 /** Creates the `<Name>Connection` and `<Name>Edge` object types for a node type. */
-export function connectionType<T extends object>(nodeType: ClassType<T>, name: string): ClassType<Page<T>> {
+export function connectionType<T extends object>(nodeType: ClassType<T>, name: string, order = 'newest first'): ClassType<Page<T>> {
   @ObjectType(`${name}Edge`)
   class Edge {
     @Field()
@@ -129,7 +137,7 @@ export function connectionType<T extends object>(nodeType: ClassType<T>, name: s
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${name} objects, newest first.` })
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} objects, ${order}.` })
   class Connection {
     @Field(() => [Edge])
     edges!: Edge[];

@@ -81,6 +81,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     introspection: true,
+    // Reelgraph owns the shutdown order (stop claiming work, drain, close the database); Apollo's
+    // own signal handlers would race it and re-raise the signal mid-drain.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 10_000 }),
       ApolloServerPluginLandingPageDisabled(),

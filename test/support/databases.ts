@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { PG_ENV } from './global-setup';
+import { PG_ENV, REDIS_ENV } from './global-setup';
 
 /** Database kinds the suites run against: SQLite always, PostgreSQL when reachable (always in CI). */
 export type DbKind = 'sqlite' | 'postgresql';
@@ -11,6 +11,11 @@ export function databaseKinds(): DbKind[] {
 /** True when PostgreSQL tests can run. */
 export function hasPostgres(): boolean {
   return Boolean(process.env[PG_ENV]);
+}
+
+/** URL of the test Redis, when reachable (always in CI). */
+export function redisUrl(): string | undefined {
+  return process.env[REDIS_ENV];
 }
 
 /** A PostgreSQL database created for one suite and dropped afterwards. */

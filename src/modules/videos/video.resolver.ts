@@ -1,6 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { fromGlobalId, PageArgs, toGlobalId } from '../../graphql/relay';
+import { renewForEvent } from '../../graphql/loaders';
+import { expectGlobalId, fromGlobalId, PageArgs, toGlobalId } from '../../graphql/relay';
 import type { MediaUrls } from '../../storage/media-urls';
 import { Video } from './video.entity';
 import { AspectRatio, VideoOperation, VideoStatus, VideoVariant } from './video.enums';
@@ -55,6 +56,32 @@ export class VideoResolver {
   @Mutation(() => DeleteVideoPayload, { description: 'Deletes a COMPLETED, FAILED or PENDING video and its stored files.' })
   async deleteVideo(@Arg('input', () => DeleteVideoInput) input: DeleteVideoInput, @Ctx() ctx: RequestContext): Promise<DeleteVideoPayload> {
     return { deletedVideoId: await this.service.delete(ctx, input) };
+  }
+
+  @Subscription(() => VideoType, {
+    description: 'The video\'s current state, then every change (status, progress) until it is COMPLETED, FAILED or CANCELLED.',
+    subscribe: ({ args, context }) => {
+      const ctx = context as RequestContext;
+      const id = expectGlobalId(args.id as string, VIDEO_TYPE_NAME, 'id');
+      return ctx.streams.videos.openUpdates(ctx, id, args.id as string);
+    },
+  })
+  videoUpdated(@Arg('id', () => ID) _id: string, @Root() video: Video, @Ctx() ctx: RequestContext): Video {
+    renewForEvent(ctx);
+    return video;
+  }
+
+  @Subscription(() => VideoType, {
+    description: 'Every change to the viewer\'s videos that matches the filter, as it happens.',
+    subscribe: ({ args, context }) => (context as RequestContext).streams.videos.feed(context as RequestContext, args.filter as VideoFilter | undefined),
+  })
+  videosUpdated(
+    @Arg('filter', () => VideoFilter, { nullable: true }) _filter: VideoFilter | undefined,
+    @Root() video: Video,
+    @Ctx() ctx: RequestContext,
+  ): Video {
+    renewForEvent(ctx);
+    return video;
   }
 
   @FieldResolver(() => ID)

@@ -167,7 +167,7 @@ export class VideoService {
     if (result.kind === 'failed') {
       const outcome = await this.deps.dispatcher.afterFailure(em, task, result.failure);
       await this.deps.worker.settle(task, outcome);
-      this.deps.transitions.announce(video);
+      await this.deps.transitions.announce(em, video);
       return (await em.fork({ clear: true }).findOne(Video, { id: video.id })) ?? video;
     }
     await this.deps.worker.settle(task, { done: true });

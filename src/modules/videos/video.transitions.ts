@@ -5,11 +5,17 @@ import type { Logger } from '../../logger';
 import { Video } from './video.entity';
 import type { TransitionPlan } from './video.state';
 
+/** What hooks produced inside a transition's transaction, handed to listeners after commit. */
+export interface TransitionEffects {
+  /** Cursor of the event-log entry recorded for the change. */
+  eventSeq?: number;
+}
+
 /** Runs inside the transition's transaction after the row changed (e.g. to append to the event log). */
-export type TransitionHook = (tx: EntityManager, before: Video, after: Video, plan: TransitionPlan) => Promise<void>;
+export type TransitionHook = (tx: EntityManager, before: Video, after: Video, effects: TransitionEffects) => Promise<void>;
 
 /** Told about a committed change (publishes it to subscribers). */
-export type ChangeListener = (video: Video) => void;
+export type ChangeListener = (video: Video, effects: TransitionEffects) => void;
 
 /** Attempts before a compare-and-set loop gives up; only reached under pathological contention. */
 const MAX_CAS_ATTEMPTS = 8;
@@ -57,6 +63,7 @@ export class VideoTransitions {
       // transaction's automatic flush would write it a second time without the version check.
       const before = detach(current);
       const after = Object.assign(detach(current), next.patch, { version: current.version + 1, updatedAt: new Date() });
+      const effects: TransitionEffects = {};
       const committed = await fork.transactional(async (tx) => {
         const updated = await tx.nativeUpdate(
           Video,
@@ -65,11 +72,11 @@ export class VideoTransitions {
         );
         if (updated === 0) return false;
         for (const spec of next.schedule ?? []) await this.queue.schedule(tx, spec);
-        for (const hook of this.hooks) await hook(tx, before, after, next);
+        for (const hook of this.hooks) await hook(tx, before, after, effects);
         return true;
       });
       if (committed) {
-        this.notify(after);
+        this.notify(after, effects);
         return after;
       }
       this.logger.debug({ videoId, attempt }, 'video changed concurrently; recomputing transition');
@@ -77,15 +84,23 @@ export class VideoTransitions {
     throw new Error(`video ${videoId}: transition lost ${MAX_CAS_ATTEMPTS} compare-and-set races in a row`);
   }
 
-  /** Tells listeners about a row that was written outside `apply` (a freshly inserted job). */
-  announce(video: Video): void {
-    this.notify(video);
+  /**
+   * Records and announces a row written outside `apply` (a job inserted PENDING whose submission
+   * is deferred), so the event log and subscribers see it like any other change.
+   */
+  async announce(em: SqlEntityManager, video: Video): Promise<void> {
+    const effects: TransitionEffects = {};
+    const snapshot = detach(video);
+    await em.fork({ clear: true }).transactional(async (tx) => {
+      for (const hook of this.hooks) await hook(tx, snapshot, snapshot, effects);
+    });
+    this.notify(snapshot, effects);
   }
 
-  private notify(video: Video): void {
+  private notify(video: Video, effects: TransitionEffects): void {
     for (const listener of this.listeners) {
       try {
-        listener(video);
+        listener(video, effects);
       } catch (error) {
         this.logger.error({ err: error, videoId: video.id }, 'video change listener failed');
       }
