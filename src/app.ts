@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import path from 'node:path';
 import { connectUpstreams } from './composition/upstreams';
 import { buildPipeline, type Pipeline } from './composition/pipeline';
+import { buildServices } from './composition/services';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/orm';
 import { forkForTenant } from './db/tenant-scoped';
@@ -17,15 +18,12 @@ import { healthRoutes } from './http/health.routes';
 import { mediaRoutes } from './http/media.routes';
 import { startHttpServer } from './http/server';
 import { mountWebSocket } from './http/websocket';
+import { ulid } from './ids';
 import type { Worker } from './jobs/worker';
 import { createLogger, type Logger } from './logger';
-import { ModelCatalog } from './modules/models/catalog';
-import { EventResolver } from './modules/events/event.resolver';
-import { NodeResolver } from './modules/node/node.resolver';
 import type { Tenant } from './modules/tenants/tenant.entity';
 import { ensureTenant, LOCAL_TENANT_SLUG } from './modules/tenants/tenant.service';
-import { VideoResolver } from './modules/videos/video.resolver';
-import { VideoService } from './modules/videos/video.service';
+import { uploadRoutes } from './modules/uploads/upload.routes';
 import { webhookRoutes } from './modules/webhooks/webhook.routes';
 import { WebhookService } from './modules/webhooks/webhook.service';
 import { LocalStorage } from './storage/local-storage';
@@ -103,19 +101,29 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
   const mediaUrls = new MediaUrls(signer, () => publicUrl, config.mediaUrlTtlSeconds);
 
   const pipeline = buildPipeline(config, db, bus, upstreams, storage, logger);
-  const { queue, worker, transitions, dispatcher, eventLog, live } = pipeline;
+  const { queue, worker, eventLog, live } = pipeline;
   const webhookSecret = config.webhookSecret ?? (emulator ? persistentSecret(config.dataDir, 'webhook-secret', generateWebhookSecret) : undefined);
   const webhooks = new WebhookService(db.orm, queue, webhookSecret, logger.child({ component: 'webhooks' }));
 
-  const catalog = new ModelCatalog();
-  const videos = new VideoService({ catalog, upstreams, queue, worker, dispatcher, transitions, storage, logger });
-  const schema = await buildReelgraphSchema(
-    resolverContainer([new NodeResolver(), new VideoResolver(videos, mediaUrls), new EventResolver()]),
-  );
-
-  const contextFor = (viewer: Viewer, requestId: string): RequestContext => {
+  let contextFor: (viewer: Viewer, requestId: string) => RequestContext = () => {
+    throw new Error('context requested before the services were built');
+  };
+  const services = buildServices({
+    config,
+    db,
+    bus,
+    upstreams,
+    storage,
+    mediaUrls,
+    pipeline,
+    logger,
+    systemContext: (tenantId) => contextFor({ tenantId, role: 'member', local: false }, `system-${ulid()}`),
+  });
+  const schema = await buildReelgraphSchema(resolverContainer(services.resolvers));
+  contextFor = (viewer, requestId) => {
     const em = forkForTenant(db.orm, viewer.tenantId);
-    return { viewer, em, loaders: createLoaders(em), requestId, warnings: [], streams: { videos: live, events: eventLog } };
+    const streams = { videos: live, events: eventLog, storyboards: services.storyboardLive };
+    return { viewer, em, loaders: createLoaders(em), requestId, warnings: [], streams };
   };
   const localViewer: Viewer = { tenantId: localTenant.id, role: 'admin', local: true };
   const internals: Reelgraph['internals'] = { pipeline };
@@ -141,6 +149,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
         { name: 'upstream', check: () => upstreams.default.ping() },
       ]),
       webhookRoutes(webhooks, () => worker.kick(), logger.child({ component: 'webhooks' })),
+      uploadRoutes(services.uploads, async () => localViewer, logger.child({ component: 'uploads' })),
       mediaRoutes(storage, signer),
     ],
   });

@@ -34,6 +34,7 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   jobs: JobsConfig;
   websocket: WebSocketConfig;
+  uploads: UploadsConfig;
   /** Options for the embedded emulator (`EMULATOR_*`), used only when no `OPENAI_API_KEY` is set. */
   emulator: EmbeddedEmulatorConfig;
 }
@@ -50,6 +51,14 @@ export interface JobsConfig {
   maxJobAgeSeconds: number;
   /** `JOB_SUBMIT_ATTEMPTS` (8): submission attempts before a job fails with the last upstream error. */
   submitAttempts: number;
+}
+
+/** Limits of `POST /uploads`. */
+export interface UploadsConfig {
+  /** `UPLOAD_MAX_BYTES` (52428800 = 50 MiB): larger uploads are refused with 413 and nothing is kept. */
+  maxBytes: number;
+  /** `UPLOAD_TTL_SECONDS` (86400): an upload no mutation has used by then is deleted. */
+  ttlSeconds: number;
 }
 
 /** WebSocket transport tuning. */
@@ -144,6 +153,10 @@ export function loadConfig(env: Env = process.env): Config {
       idlePollMs: read.int('JOBS_IDLE_POLL_MS', 1000, 10, 60_000),
       maxJobAgeSeconds: read.int('JOB_MAX_AGE_SECONDS', 3 * 3600, 1, 7 * 24 * 3600),
       submitAttempts: read.int('JOB_SUBMIT_ATTEMPTS', 8, 1, 100),
+    },
+    uploads: {
+      maxBytes: read.int('UPLOAD_MAX_BYTES', 50 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
+      ttlSeconds: read.int('UPLOAD_TTL_SECONDS', 24 * 3600, 1, 30 * 24 * 3600),
     },
     websocket: {
       connectionInitTimeoutMs: read.int('WS_CONNECTION_INIT_TIMEOUT_MS', 10_000, 100, 120_000),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type EntityManager, type EntityName, type FilterQuery, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AppError, ErrorCode } from './errors';
 
 /** SHA-256 of a canonical JSON rendering (keys sorted), so equal inputs hash equal whatever their key order. */
@@ -30,4 +31,30 @@ export function replayOrConflict<T extends { inputHash?: string | null }>(existi
     `idempotencyKey '${key}' was already used with a different input. Use a new key for a new request, or resend the original input to get the original result.`,
     { field: 'input.idempotencyKey' },
   );
+}
+
+/** Rows that can be created with an idempotency key. */
+export interface Idempotent {
+  idempotencyKey?: string | null;
+  inputHash?: string | null;
+}
+
+/**
+ * For a create-like mutation: the earlier result when `key` was used before (or CONFLICT when it
+ * was used with another input), undefined when the key is new or absent.
+ */
+export async function replayIfKnown<T extends Idempotent & object>(em: EntityManager, entity: EntityName<T>, key: string | undefined, hash: string): Promise<T | undefined> {
+  if (!key) return undefined;
+  const existing = await em.findOne(entity, { idempotencyKey: key } as FilterQuery<T>);
+  return existing ? replayOrConflict(existing as T, hash, key) : undefined;
+}
+
+/**
+ * After an insert failed: when a concurrent request with the same key won the race, answer as it
+ * did (or CONFLICT); rethrow anything else.
+ */
+export async function replayWinner<T extends Idempotent & object>(em: EntityManager, entity: EntityName<T>, key: string | undefined, hash: string, error: unknown): Promise<T> {
+  if (!(error instanceof UniqueConstraintViolationException) || !key) throw error;
+  const winner = await em.fork({ clear: true }).findOneOrFail(entity, { idempotencyKey: key } as FilterQuery<T>);
+  return replayOrConflict(winner as T, hash, key);
 }

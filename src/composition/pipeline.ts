@@ -11,9 +11,11 @@ import { TaskQueue } from '../jobs/task-queue';
 import { Worker } from '../jobs/worker';
 import type { Logger } from '../logger';
 import { EventLog } from '../modules/events/event-log';
+import { extensionSubmitter } from '../modules/extensions/extension.service';
 import { VideoLive, Watchers } from '../modules/videos/video.live';
 import { toSnapshot } from '../modules/videos/video.snapshot';
 import { VideoTask } from '../modules/videos/video.state';
+import { videoSubmitters } from '../modules/videos/video.submitters';
 import { VideoTransitions } from '../modules/videos/video.transitions';
 import type { LocalStorage } from '../storage/local-storage';
 import type { Upstreams } from '../upstream/upstreams';
@@ -47,7 +49,8 @@ export function buildPipeline(config: Config, db: Database, bus: EventBus, upstr
     if (effects.eventSeq !== undefined) eventLog.announce(video.tenantId, effects.eventSeq);
   });
 
-  const dispatcher = new Dispatcher(upstreams, transitions, config.jobs, logger.child({ component: 'dispatcher' }));
+  const dispatcher = new Dispatcher(transitions, config.jobs, logger.child({ component: 'dispatcher' }));
+  for (const [operation, submitter] of [...videoSubmitters(upstreams, storage), extensionSubmitter(upstreams)]) dispatcher.registerSubmitter(operation, submitter);
   const reconciler = new Reconciler(upstreams, transitions, config.jobs, logger.child({ component: 'reconciler' }));
   const custody = new Custody(upstreams, storage, transitions, logger.child({ component: 'custody' }));
   worker.register(VideoTask.SUBMIT, dispatcher.handle);

@@ -10,6 +10,12 @@ export interface VideoChangedEvent {
   snapshot: VideoSnapshot;
 }
 
+/** Published when a storyboard or one of its scene videos changed. */
+export interface StoryboardChangedEvent {
+  tenantId: string;
+  storyboardId: string;
+}
+
 /** Published after an event-log entry is committed: "there is something after your cursor". */
 export interface EventLogged {
   tenantId: string;
@@ -25,4 +31,5 @@ export type Topics = {
   'video.changed': [videoId: string, event: VideoChangedEvent];
   'tenant.videos': [tenantId: string, event: VideoChangedEvent];
   'tenant.events': [tenantId: string, event: EventLogged];
+  'storyboard.changed': [storyboardId: string, event: StoryboardChangedEvent];
 };

@@ -1,5 +1,6 @@
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { EventLog } from '../modules/events/event-log';
+import type { StoryboardLive } from '../modules/storyboards/storyboard.live';
 import type { VideoLive } from '../modules/videos/video.live';
 import type { Loaders } from './loaders';
 
@@ -24,6 +25,7 @@ export interface Warning {
 export interface Streams {
   videos: VideoLive;
   events: EventLog;
+  storyboards: StoryboardLive;
 }
 
 /**

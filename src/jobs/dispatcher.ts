@@ -1,14 +1,12 @@
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { JobsConfig } from '../config';
-import { AppError, ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import { Video } from '../modules/videos/video.entity';
-import { VideoOperation, VideoStatus } from '../modules/videos/video.enums';
+import { type VideoOperation, VideoStatus } from '../modules/videos/video.enums';
 import { jobErrorFromAppError, planFailed, planSubmitted } from '../modules/videos/video.state';
 import type { VideoTransitions } from '../modules/videos/video.transitions';
 import { classifyUpstreamError, type UpstreamFailure } from '../upstream/errors';
 import type { UpstreamVideo } from '../upstream/upstream-video';
-import type { Upstreams } from '../upstream/upstreams';
 import type { Task } from './task.entity';
 import type { TaskOutcome } from './task-queue';
 import { backoffMs } from './worker';
@@ -23,25 +21,20 @@ export type SubmitResult =
 export type Submitter = (video: Video, em: SqlEntityManager) => Promise<UpstreamVideo>;
 
 /**
- * Submits PENDING jobs upstream (`video.submit` tasks). A mutation calls {@link submit} inline so
- * the client sees QUEUED (or the upstream's refusal) at once; the worker runs the same code for
- * jobs whose inline attempt failed transiently and for jobs left PENDING by a restart.
+ * Submits PENDING jobs upstream (`video.submit` tasks). Each operation registers how it is sent
+ * (`registerSubmitter`); the dispatcher owns attempts, backoff and the terminal error. A mutation
+ * calls {@link submit} inline so the client sees QUEUED (or the upstream's refusal) at once; the
+ * worker runs the same code for jobs whose inline attempt failed transiently and for jobs left
+ * PENDING by a restart.
  */
 export class Dispatcher {
   private readonly submitters = new Map<VideoOperation, Submitter>();
 
   constructor(
-    private readonly upstreams: Upstreams,
     private readonly transitions: VideoTransitions,
     private readonly config: JobsConfig,
     private readonly logger: Logger,
-  ) {
-    this.submitters.set(VideoOperation.CREATE, (video) =>
-      this.upstreams.get(video.upstream).create({ prompt: video.prompt, model: video.resolvedModel ?? video.model, size: video.size, seconds: video.seconds }),
-    );
-    this.submitters.set(VideoOperation.REMIX, async (video, em) => this.upstreams.get(video.upstream).remix(await sourceUpstreamId(em, video), video.prompt));
-    this.submitters.set(VideoOperation.EDIT, async (video, em) => this.upstreams.get(video.upstream).edit(await sourceUpstreamId(em, video), video.prompt));
-  }
+  ) {}
 
   /** Lets a feature define how its operation is sent upstream (e.g. extensions, characters). */
   registerSubmitter(operation: VideoOperation, submitter: Submitter): void {
@@ -81,14 +74,4 @@ export class Dispatcher {
     await this.transitions.apply(em, task.subjectId, (current) => planFailed(current, jobErrorFromAppError(failure.error, failure.retryable)));
     return { done: true };
   }
-}
-
-/** Upstream id of a derived video's source. @throws when the source is gone or was never submitted. */
-async function sourceUpstreamId(em: SqlEntityManager, video: Video): Promise<string> {
-  const sourceId = video.source?.id;
-  const source = sourceId ? await em.fork({ clear: true }).findOne(Video, { id: sourceId }) : null;
-  if (!source?.upstreamId) {
-    throw new AppError(ErrorCode.UPSTREAM_ERROR, 'The source video was deleted or never reached the video service, so this job cannot be submitted.');
-  }
-  return source.upstreamId;
 }

@@ -1,11 +1,33 @@
 import { registerNode } from '../graphql/nodes';
+import { Character } from './characters/character.entity';
+import { CharacterResolver, VideoCharactersResolver } from './characters/character.resolver';
+import { CHARACTER_TYPE_NAME } from './characters/character.service';
 import { EventResolver } from './events/event.resolver';
+import { Extension } from './extensions/extension.entity';
+import { EXTENSION_TYPE_NAME, ExtensionResolver, VideoExtensionsResolver } from './extensions/extension.resolver';
 import { NodeResolver } from './node/node.resolver';
+import { Storyboard } from './storyboards/storyboard.entity';
+import { STORYBOARD_TYPE_NAME } from './storyboards/storyboard.live';
+import { StoryboardResolver, StoryboardSceneResolver, VideoStoryboardResolver } from './storyboards/storyboard.resolver';
 import { Video } from './videos/video.entity';
 import { VideoResolver } from './videos/video.resolver';
 import { VIDEO_TYPE_NAME } from './videos/video.type';
 
 /** Every resolver class of the schema, feature by feature. */
-export const RESOLVERS = [NodeResolver, VideoResolver, EventResolver] as const;
+export const RESOLVERS = [
+  NodeResolver,
+  VideoResolver,
+  EventResolver,
+  CharacterResolver,
+  VideoCharactersResolver,
+  ExtensionResolver,
+  VideoExtensionsResolver,
+  StoryboardResolver,
+  StoryboardSceneResolver,
+  VideoStoryboardResolver,
+] as const;
 
 registerNode(VIDEO_TYPE_NAME, Video, (ctx, id) => ctx.loaders.videoById.load(id));
+registerNode(CHARACTER_TYPE_NAME, Character, (ctx, id) => ctx.loaders.characterById.load(id));
+registerNode(EXTENSION_TYPE_NAME, Extension, (ctx, id) => ctx.em.findOne(Extension, { id }));
+registerNode(STORYBOARD_TYPE_NAME, Storyboard, (ctx, id) => ctx.loaders.storyboardById.load(id));

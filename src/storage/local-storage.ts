@@ -37,6 +37,20 @@ export class LocalStorage {
     return (await stat(target)).size;
   }
 
+  /** A fresh path for a temporary file inside the storage root (same filesystem, so it can be renamed in). */
+  async tempFile(): Promise<string> {
+    const dir = path.join(this.root, '.tmp');
+    await mkdir(dir, { recursive: true });
+    return path.join(dir, `${ulid()}.part`);
+  }
+
+  /** Moves a finished temporary file to `key`. */
+  async adopt(tempFile: string, key: string): Promise<void> {
+    const target = this.pathOf(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(tempFile, target);
+  }
+
   /** Size in bytes, or undefined when the key holds nothing. */
   async size(key: string): Promise<number | undefined> {
     try {

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import OpenAI, { toFile } from 'openai';
 import { normalizeVideo, type UpstreamVideo } from './upstream-video';
 
@@ -70,6 +71,14 @@ export class UpstreamClient {
     }
     if (request.characterIds && request.characterIds.length > 0) params.characters = request.characterIds.map((id) => ({ id }));
     return normalizeVideo(await this.sdk.videos.create(params));
+  }
+
+  /** `POST /videos/characters` (multipart MP4 + name): registers a reusable character. */
+  async createCharacter(name: string, clip: { path: string; filename: string; contentType: string }): Promise<{ id: string; name: string }> {
+    const video = await toFile(createReadStream(clip.path), clip.filename, { type: clip.contentType });
+    const created = (await this.sdk.videos.createCharacter({ name, video })) as { id?: string | null; name?: string | null };
+    if (!created.id) throw new Error('upstream character object has no id');
+    return { id: created.id, name: created.name ?? name };
   }
 
   /** `POST /videos/{id}/remix` (legacy path; edits replace it upstream). */

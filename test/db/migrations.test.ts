@@ -16,10 +16,15 @@ async function describeSqlite(orm: MikroORM): Promise<Record<string, unknown>> {
   );
   const result: Record<string, unknown> = {};
   for (const { name } of tables) {
+    // Column order is not compared: SQLite appends columns added by later migrations.
+    type Column = { cid?: number; name: string };
+    type ForeignKey = { id?: number; seq?: number; from: string };
+    const columns: Column[] = await conn.execute(`pragma table_info(\`${name}\`)`, [], 'all');
+    const foreignKeys: ForeignKey[] = await conn.execute(`pragma foreign_key_list(\`${name}\`)`, [], 'all');
     result[name] = {
-      columns: await conn.execute(`pragma table_info(\`${name}\`)`, [], 'all'),
+      columns: columns.map(({ cid: _cid, ...column }: Column) => column).sort((a: Column, b: Column) => a.name.localeCompare(b.name)),
       indexes: (await conn.execute<{ name: string; unique: number }[]>(`pragma index_list(\`${name}\`)`, [], 'all')).map((i: { name: string; unique: number }) => `${i.name}:${i.unique}`).sort(),
-      foreignKeys: await conn.execute(`pragma foreign_key_list(\`${name}\`)`, [], 'all'),
+      foreignKeys: foreignKeys.map(({ id: _id, seq: _seq, ...fk }: ForeignKey) => fk).sort((a: ForeignKey, b: ForeignKey) => a.from.localeCompare(b.from)),
     };
   }
   return result;

@@ -1,6 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, type Opt, PrimaryKey, Property, type Ref, Unique } from '@mikro-orm/core';
 import { TenantScoped } from '../../db/tenant-scoped';
 import { ulid } from '../../ids';
+import { Upload } from '../uploads/upload.entity';
 import { VideoOperation, VideoStatus } from './video.enums';
 
 /**
@@ -53,6 +54,15 @@ export class Video extends TenantScoped {
   /** The video this one was derived from (remix, edit, extension); null for a fresh create. */
   @ManyToOne(() => Video, { nullable: true, ref: true, deleteRule: 'set null', index: true })
   source?: Ref<Video> | null;
+
+  /** First frame the client supplied (an image upload of exactly `size`). */
+  @ManyToOne(() => Upload, { nullable: true, ref: true })
+  inputReference?: Ref<Upload> | null;
+
+  /** Storyboard this video is a scene of; its completion advances the storyboard. */
+  @Index()
+  @Property({ type: 'string', length: 26, nullable: true })
+  storyboardId?: string | null;
 
   /** The upstream's id once submitted. Opaque: gateways rewrite it. */
   @Index()

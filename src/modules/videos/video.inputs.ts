@@ -1,4 +1,4 @@
-import { Length, Matches } from 'class-validator';
+import { ArrayMaxSize, Length, Matches } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { VideoOperation, VideoStatus } from './video.enums';
 
@@ -24,6 +24,13 @@ export class CreateVideoInput {
 
   @Field(() => Int, { defaultValue: 4, description: 'Duration in seconds; the accepted values per model are listed in `models`.' })
   seconds!: number;
+
+  @Field(() => [ID], { nullable: true, description: 'Up to two Character IDs. Name each character verbatim in the prompt (the model needs the name, not only the ID).' })
+  @ArrayMaxSize(2, { message: 'characterIds may hold at most 2 characters' })
+  characterIds?: string[];
+
+  @Field(() => ID, { nullable: true, description: 'An image upload (POST /uploads) used as the first frame. Its width and height must equal `size`.' })
+  inputReferenceUploadId?: string;
 
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
   @Matches(IDEMPOTENCY_KEY, { message: 'idempotencyKey must be 1 to 255 printable ASCII characters' })

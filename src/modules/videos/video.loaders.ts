@@ -1,14 +1,15 @@
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import DataLoader from 'dataloader';
+import { byKey, groupedByKey } from '../../graphql/batch-loaders';
 import { Video } from './video.entity';
 
-/** Batches video lookups by id: a page of N videos resolves all its `source` fields in one query. */
+/** Batched video lookups: a page of N videos resolves each relation in one query, whatever N is. */
 export function createVideoLoaders(em: SqlEntityManager) {
   return {
-    videoById: new DataLoader<string, Video | undefined>(async (ids) => {
-      const rows = await em.find(Video, { id: { $in: [...ids] } });
-      const byId = new Map(rows.map((v) => [v.id, v]));
-      return ids.map((id) => byId.get(id));
-    }),
+    videoById: byKey<string, Video>((ids) => em.find(Video, { id: { $in: ids } }), (v) => v.id),
+    /** Videos made from each video (remix, edit, extension), newest first. */
+    derivativesBySource: groupedByKey<string, Video>(
+      (ids) => em.find(Video, { source: { $in: ids } }, { orderBy: { id: 'desc' } }),
+      (v) => v.source!.id,
+    ),
   };
 }

@@ -117,6 +117,11 @@ export class VideoResolver {
     return sourceId ? ctx.loaders.videoById.load(sourceId) : undefined;
   }
 
+  @FieldResolver(() => [VideoType], { description: 'Videos made from this one (remixes, edits, extensions), newest first.' })
+  async derivatives(@Root() video: Video, @Ctx() ctx: RequestContext): Promise<Video[]> {
+    return ctx.loaders.derivativesBySource.load(video.id);
+  }
+
   @FieldResolver(() => String, {
     nullable: true,
     description: 'Signed, expiring URL of a stored asset (HTTP range requests supported). Null until COMPLETED, or when the variant was not produced.',

@@ -1,8 +1,8 @@
-import { type FilterQuery, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { FilterQuery } from '@mikro-orm/core';
 import { AppError, badInput, ErrorCode, notFound } from '../../errors';
 import type { RequestContext } from '../../graphql/context';
 import { decodeCursor, expectGlobalId, type Page, pageSize, toGlobalId, toPage } from '../../graphql/relay';
-import { inputHash, replayOrConflict } from '../../idempotency';
+import { inputHash, replayIfKnown, replayWinner } from '../../idempotency';
 import type { Dispatcher } from '../../jobs/dispatcher';
 import { Task } from '../../jobs/task.entity';
 import type { TaskQueue } from '../../jobs/task-queue';
@@ -10,7 +10,13 @@ import type { Worker } from '../../jobs/worker';
 import type { Logger } from '../../logger';
 import type { LocalStorage } from '../../storage/local-storage';
 import type { Upstreams } from '../../upstream/upstreams';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { Character } from '../characters/character.entity';
+import type { CharacterService } from '../characters/character.service';
+import { VideoCharacter } from '../characters/video-character.entity';
 import type { ModelCatalog, ResolvedModel } from '../models/catalog';
+import { Upload, UploadKind } from '../uploads/upload.entity';
+import type { UploadService } from '../uploads/upload.service';
 import { assetPrefix } from '../../jobs/custody';
 import { Video } from './video.entity';
 import { VideoOperation, VideoStatus } from './video.enums';
@@ -32,11 +38,20 @@ export interface NewJob {
   idempotencyKey?: string;
   /** The request as the client sent it, for the idempotency hash. */
   request: Record<string, unknown>;
+  /** Characters that appear in the video, in order. */
+  characters?: Character[];
+  /** First frame (an image upload of exactly `size`). */
+  inputReference?: Upload;
+  storyboardId?: string;
+  /** Writes rows that belong to the job (an Extension record) in the same transaction as the job. */
+  attach?: (video: Video, em: SqlEntityManager) => void;
 }
 
 /** Collaborators of {@link VideoService}. */
 export interface VideoServiceDeps {
   catalog: ModelCatalog;
+  characters: CharacterService;
+  uploads: UploadService;
   upstreams: Upstreams;
   queue: TaskQueue;
   worker: Worker;
@@ -74,17 +89,37 @@ export class VideoService {
     const prompt = checkPrompt(input.prompt);
     const resolved = this.deps.catalog.resolve(input.model);
     this.deps.catalog.checkOutput(resolved, input.size, input.seconds);
+    const upstream = this.upstreamFor(resolved);
+    const characters = await this.deps.characters.requireForVideo(ctx, input.characterIds ?? [], prompt, upstream);
+    const inputReference = input.inputReferenceUploadId ? await this.requireReference(ctx, input.inputReferenceUploadId, input.size) : undefined;
     return this.accept(ctx, {
       operation: VideoOperation.CREATE,
       prompt,
       model: input.model,
       resolved,
-      upstream: this.deps.upstreams.defaultName,
+      upstream,
       size: input.size,
       seconds: input.seconds,
+      characters,
+      inputReference,
       idempotencyKey: input.idempotencyKey,
-      request: { prompt, model: input.model, size: input.size, seconds: input.seconds },
+      request: { prompt, model: input.model, size: input.size, seconds: input.seconds, characterIds: input.characterIds, inputReferenceUploadId: input.inputReferenceUploadId },
     });
+  }
+
+  /** An image upload whose dimensions equal the requested size (the upstream uses it as the first frame). */
+  private async requireReference(ctx: RequestContext, uploadId: string, size: string): Promise<Upload> {
+    const field = 'input.inputReferenceUploadId';
+    const upload = await this.deps.uploads.require(ctx.em, uploadId, UploadKind.IMAGE, field);
+    const actual = `${upload.width}x${upload.height}`;
+    if (actual !== size) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `The reference image is ${actual} but the video size is ${size}; they must be equal. Resize the image to ${size} or request size ${actual}.`, {
+        field,
+        expected: size,
+        actual,
+      });
+    }
+    return upload;
   }
 
   /** Remix (legacy upstream path) or edit (`/videos/edits`) of a COMPLETED video. */
@@ -103,6 +138,11 @@ export class VideoService {
       idempotencyKey: input.idempotencyKey,
       request: { videoId: source.id, prompt },
     });
+  }
+
+  /** The upstream that serves a model. */
+  upstreamFor(_resolved: ResolvedModel): string {
+    return this.deps.upstreams.defaultName;
   }
 
   /** Loads a video by global id for a derivation and checks it finished. */
@@ -124,10 +164,8 @@ export class VideoService {
   async accept(ctx: RequestContext, job: NewJob): Promise<Video> {
     const { em, viewer } = ctx;
     const hash = inputHash({ operation: job.operation, ...job.request });
-    if (job.idempotencyKey) {
-      const existing = await em.findOne(Video, { idempotencyKey: job.idempotencyKey });
-      if (existing) return replayOrConflict(existing, hash, job.idempotencyKey);
-    }
+    const replay = await replayIfKnown(em, Video, job.idempotencyKey, hash);
+    if (replay) return replay;
     const video = em.create(Video, {
       tenantId: viewer.tenantId,
       operation: job.operation,
@@ -138,18 +176,22 @@ export class VideoService {
       size: job.size,
       seconds: job.seconds,
       source: job.source ? em.getReference(Video, job.source.id) : null,
+      inputReference: job.inputReference ? em.getReference(Upload, job.inputReference.id) : null,
+      storyboardId: job.storyboardId ?? null,
       idempotencyKey: job.idempotencyKey ?? null,
       inputHash: hash,
       estimatedCost: this.deps.catalog.estimateCost(job.resolved, job.size, job.seconds),
     });
+    (job.characters ?? []).forEach((character, position) => {
+      em.create(VideoCharacter, { tenantId: viewer.tenantId, video, character, position });
+    });
+    this.deps.uploads.markUsed(job.inputReference ? [job.inputReference] : []);
+    job.attach?.(video, em);
     const task = this.deps.queue.leased(em, { kind: VideoTask.SUBMIT, subjectId: video.id, tenantId: viewer.tenantId });
     try {
       await em.flush();
     } catch (error) {
-      if (!(error instanceof UniqueConstraintViolationException) || !job.idempotencyKey) throw error;
-      // A concurrent request with the same key won the insert: answer as it did.
-      const winner = await em.fork({ clear: true }).findOneOrFail(Video, { idempotencyKey: job.idempotencyKey });
-      return replayOrConflict(winner, hash, job.idempotencyKey);
+      return replayWinner(em, Video, job.idempotencyKey, hash, error);
     }
     return this.submitInline(ctx, video, task);
   }

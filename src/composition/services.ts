@@ -1,0 +1,94 @@
+import type { Config } from '../config';
+import type { Database } from '../db/orm';
+import type { EventBus } from '../events/event-bus';
+import type { RequestContext } from '../graphql/context';
+import type { Logger } from '../logger';
+import { CharacterResolver, VideoCharactersResolver } from '../modules/characters/character.resolver';
+import { CharacterService } from '../modules/characters/character.service';
+import { EventResolver } from '../modules/events/event.resolver';
+import { ExtensionResolver, VideoExtensionsResolver } from '../modules/extensions/extension.resolver';
+import { ExtensionService } from '../modules/extensions/extension.service';
+import { ModelCatalog } from '../modules/models/catalog';
+import { NodeResolver } from '../modules/node/node.resolver';
+import { StoryboardLive } from '../modules/storyboards/storyboard.live';
+import { StoryboardResolver, StoryboardSceneResolver, VideoStoryboardResolver } from '../modules/storyboards/storyboard.resolver';
+import { STORYBOARD_ADVANCE_TASK, StoryboardService } from '../modules/storyboards/storyboard.service';
+import { UPLOAD_EXPIRE_TASK, UploadService } from '../modules/uploads/upload.service';
+import { VideoResolver } from '../modules/videos/video.resolver';
+import { VideoService } from '../modules/videos/video.service';
+import type { LocalStorage } from '../storage/local-storage';
+import type { MediaUrls } from '../storage/media-urls';
+import type { Upstreams } from '../upstream/upstreams';
+import type { Pipeline } from './pipeline';
+
+/** The feature services and the resolver instances that expose them. */
+export interface Services {
+  catalog: ModelCatalog;
+  uploads: UploadService;
+  videos: VideoService;
+  characters: CharacterService;
+  extensions: ExtensionService;
+  storyboards: StoryboardService;
+  storyboardLive: StoryboardLive;
+  resolvers: object[];
+}
+
+/** Inputs of {@link buildServices}. */
+export interface ServiceInputs {
+  config: Config;
+  db: Database;
+  bus: EventBus;
+  upstreams: Upstreams;
+  storage: LocalStorage;
+  mediaUrls: MediaUrls;
+  pipeline: Pipeline;
+  /** A context acting for a tenant in background work (storyboards advance as their tenant). */
+  systemContext: (tenantId: string) => RequestContext;
+  logger: Logger;
+}
+
+/**
+ * Builds each feature's service, registers the background tasks and transition hooks features
+ * own, and constructs the resolvers with their services.
+ */
+export function buildServices(inputs: ServiceInputs): Services {
+  const { config, db, bus, upstreams, storage, mediaUrls, pipeline, logger } = inputs;
+  const { queue, worker, transitions, dispatcher } = pipeline;
+  const catalog = new ModelCatalog();
+  const uploads = new UploadService(db.orm, storage, queue, config.uploads);
+  const characters = new CharacterService(upstreams, uploads, storage);
+  const videos = new VideoService({ catalog, characters, uploads, upstreams, queue, worker, dispatcher, transitions, storage, logger });
+  const extensions = new ExtensionService(videos, catalog);
+  const storyboards = new StoryboardService({
+    videos,
+    extensions,
+    characters,
+    catalog,
+    queue,
+    pubsub: bus.pubsub,
+    systemContext: inputs.systemContext,
+    logger: logger.child({ component: 'storyboards' }),
+  });
+
+  worker.register(UPLOAD_EXPIRE_TASK, uploads.expire);
+  worker.register(STORYBOARD_ADVANCE_TASK, storyboards.advance);
+  transitions.addHook(storyboards.onVideoTransition);
+  // A scene video's progress is the storyboard's progress: tell storyboard subscribers.
+  transitions.onChange((video) => {
+    if (video.storyboardId) storyboards.publish({ id: video.storyboardId, tenantId: video.tenantId });
+  });
+
+  const resolvers = [
+    new NodeResolver(),
+    new VideoResolver(videos, mediaUrls),
+    new EventResolver(),
+    new CharacterResolver(characters, mediaUrls),
+    new VideoCharactersResolver(),
+    new ExtensionResolver(extensions),
+    new VideoExtensionsResolver(),
+    new StoryboardResolver(storyboards),
+    new StoryboardSceneResolver(),
+    new VideoStoryboardResolver(),
+  ];
+  return { catalog, uploads, videos, characters, extensions, storyboards, storyboardLive: new StoryboardLive(bus.pubsub), resolvers };
+}

@@ -1,0 +1,16 @@
+import { Length, Matches } from 'class-validator';
+import { Field, ID, InputType } from 'type-graphql';
+
+@InputType('CreateCharacterInput')
+export class CreateCharacterInput {
+  @Field({ description: 'The name to use verbatim in prompts, 1 to 80 characters.' })
+  @Length(1, 80)
+  name!: string;
+
+  @Field(() => ID, { description: 'An MP4 upload (POST /uploads): 2–4 s of a non-human subject, 16:9 or 9:16, works best.' })
+  uploadId!: string;
+
+  @Field(() => String, { nullable: true, description: 'Makes retries safe: the same key with the same input returns the same character.' })
+  @Matches(/^[\x21-\x7e]{1,255}$/, { message: 'idempotencyKey must be 1 to 255 printable ASCII characters' })
+  idempotencyKey?: string;
+}

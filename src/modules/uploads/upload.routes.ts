@@ -1,0 +1,37 @@
+import type { Express, Request, Response } from 'express';
+import type { Viewer } from '../../graphql/context';
+import type { Logger } from '../../logger';
+import { asRejection, type UploadService } from './upload.service';
+
+/** Resolves the viewer of an HTTP request (null: not authenticated). */
+export type HttpViewer = (req: Request) => Promise<Viewer | null>;
+
+/**
+ * `POST /uploads` (multipart/form-data, one part named `file`): 201 with the upload's id, kind,
+ * type and dimensions; 413 over the size limit, 415 for content that is not a supported image or
+ * MP4 video, 400 for a malformed request. Errors are JSON: `{"error":{"code","message"}}`.
+ */
+export function uploadRoutes(service: UploadService, viewerOf: HttpViewer, logger: Logger) {
+  return (app: Express): void => {
+    app.post('/uploads', async (req: Request, res: Response) => {
+      const viewer = await viewerOf(req);
+      if (!viewer) {
+        res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'Send an API key: Authorization: Bearer <key>.' } });
+        return;
+      }
+      try {
+        res.status(201).json(await service.receive(viewer, req));
+      } catch (error) {
+        const rejection = asRejection(error);
+        if (!rejection) {
+          logger.error({ err: error }, 'upload failed');
+          res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'The upload failed; retry later.' } });
+          return;
+        }
+        // The body may not have been read to the end (a refused oversized upload): close the connection.
+        res.setHeader('connection', 'close');
+        res.status(rejection.status).json({ error: { code: rejection.code, message: rejection.message, field: 'file' } });
+      }
+    });
+  };
+}

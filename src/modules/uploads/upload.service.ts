@@ -1,0 +1,193 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import busboy from 'busboy';
+import type { UploadsConfig } from '../../config';
+import { forkForTenant } from '../../db/tenant-scoped';
+import { AppError, badInput, ErrorCode, notFound } from '../../errors';
+import type { Viewer } from '../../graphql/context';
+import { expectGlobalId, toGlobalId } from '../../graphql/relay';
+import type { Task } from '../../jobs/task.entity';
+import type { TaskOutcome, TaskQueue } from '../../jobs/task-queue';
+import type { LocalStorage } from '../../storage/local-storage';
+import { detectContent } from './content-type';
+import { Upload, UploadKind } from './upload.entity';
+
+/** GraphQL/global type name of uploads. */
+export const UPLOAD_TYPE_NAME = 'Upload';
+/** Task that deletes an upload nobody used. */
+export const UPLOAD_EXPIRE_TASK = 'upload.expire';
+
+/** An upload refused at the HTTP edge: status and a JSON error. */
+export class UploadRejected extends Error {
+  constructor(
+    readonly status: 400 | 413 | 415,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** File extension per detected type: the media route derives the served content type from it. */
+const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'video/mp4': 'mp4' };
+
+/** The JSON answer to a successful upload. */
+export interface UploadView {
+  id: string;
+  kind: UploadKind;
+  contentType: string;
+  filename: string;
+  bytes: number;
+  width: number;
+  height: number;
+  durationSeconds: number | null;
+  expiresAt: string;
+}
+
+/**
+ * Uploads: files clients send once and reference by id in mutations. Bytes are streamed to a
+ * temporary file with a hard size cap (an oversized upload stops being written at the cap and is
+ * deleted), their type is decided from the content, and the row belongs to the viewer's tenant.
+ */
+export class UploadService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly storage: LocalStorage,
+    private readonly queue: TaskQueue,
+    private readonly config: UploadsConfig,
+  ) {}
+
+  /** Reads one multipart `file` part from `req`, checks it and stores it. @throws UploadRejected */
+  async receive(viewer: Viewer, req: IncomingMessage): Promise<UploadView> {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > this.config.maxBytes + 64 * 1024) throw this.tooLarge();
+    if (!String(req.headers['content-type'] ?? '').startsWith('multipart/form-data')) {
+      throw new UploadRejected(400, ErrorCode.BAD_USER_INPUT, 'Send the file as multipart/form-data in a part named "file".');
+    }
+    const temp = await this.storage.tempFile();
+    try {
+      const received = await this.readFilePart(req, temp);
+      const content = await detectContent(temp);
+      if (!content) {
+        throw new UploadRejected(415, 'UNSUPPORTED_MEDIA_TYPE', 'The file is neither a PNG, JPEG or WebP image nor an MP4 video (checked by its content, not its name).');
+      }
+      const em = forkForTenant(this.orm, viewer.tenantId);
+      const upload = em.create(Upload, {
+        tenantId: viewer.tenantId,
+        kind: content.kind,
+        contentType: content.contentType,
+        filename: received.filename.slice(0, 255),
+        bytes: received.bytes,
+        width: content.width,
+        height: content.height,
+        durationSeconds: content.durationSeconds,
+        storageKey: '',
+        expiresAt: new Date(Date.now() + this.config.ttlSeconds * 1000),
+      });
+      upload.storageKey = `${viewer.tenantId}/uploads/${upload.id}.${EXTENSIONS[content.contentType] ?? 'bin'}`;
+      await this.storage.adopt(temp, upload.storageKey);
+      await em.transactional(async (tx) => {
+        tx.persist(upload);
+        await this.queue.schedule(tx, { kind: UPLOAD_EXPIRE_TASK, subjectId: upload.id, tenantId: viewer.tenantId, runAt: upload.expiresAt.getTime() });
+      });
+      return view(upload);
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  /**
+   * The viewer's upload behind a global id, for a mutation input. Another tenant's or an expired
+   * upload is NOT_FOUND; the wrong kind of file is BAD_USER_INPUT.
+   */
+  async require(em: SqlEntityManager, globalId: string, kind: UploadKind, field: string): Promise<Upload> {
+    const id = expectGlobalId(globalId, UPLOAD_TYPE_NAME, field);
+    const upload = await em.findOne(Upload, { id });
+    if (!upload || (!upload.usedAt && upload.expiresAt.getTime() < Date.now())) throw notFound(UPLOAD_TYPE_NAME, globalId, field);
+    if (upload.kind !== kind) {
+      throw badInput(field, `${field} must be an ${kind === UploadKind.VIDEO ? 'MP4 video' : 'image'} upload; this one is ${upload.contentType}.`);
+    }
+    return upload;
+  }
+
+  /** Marks uploads as used by a mutation (they no longer expire), in the caller's unit of work. */
+  markUsed(uploads: Upload[]): void {
+    const now = new Date();
+    for (const upload of uploads) upload.usedAt ??= now;
+  }
+
+  /** `upload.expire` task: deletes the upload unless a mutation used it. */
+  readonly expire = async (task: Task, em: SqlEntityManager): Promise<TaskOutcome> => {
+    const upload = await em.findOne(Upload, { id: task.subjectId });
+    if (!upload || upload.usedAt) return { done: true };
+    await this.storage.remove(upload.storageKey);
+    await em.nativeDelete(Upload, { id: upload.id, usedAt: null });
+    return { done: true };
+  };
+
+  private tooLarge(): UploadRejected {
+    return new UploadRejected(413, 'PAYLOAD_TOO_LARGE', `The file is larger than the ${Math.floor(this.config.maxBytes / (1024 * 1024))} MiB upload limit.`);
+  }
+
+  /** Streams the `file` part into `temp`; stops writing at the size cap. */
+  private readFilePart(req: IncomingMessage, temp: string): Promise<{ filename: string; bytes: number }> {
+    return new Promise((resolve, reject) => {
+      let parser: busboy.Busboy;
+      try {
+        parser = busboy({ headers: req.headers, limits: { fileSize: this.config.maxBytes, files: 1, fields: 20 } });
+      } catch {
+        reject(new UploadRejected(400, ErrorCode.BAD_USER_INPUT, 'Malformed multipart/form-data request.'));
+        return;
+      }
+      let writing: Promise<{ filename: string; bytes: number; truncated: boolean }> | undefined;
+      parser.on('file', (name, stream, info) => {
+        if (name !== 'file' || writing) {
+          stream.resume();
+          return;
+        }
+        let bytes = 0;
+        stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        writing = pipeline(stream, createWriteStream(temp)).then(() => ({ filename: info.filename ?? 'upload', bytes, truncated: (stream as { truncated?: boolean }).truncated === true }));
+      });
+      parser.on('error', () => reject(new UploadRejected(400, ErrorCode.BAD_USER_INPUT, 'Malformed multipart/form-data request.')));
+      parser.on('close', () => {
+        if (!writing) {
+          reject(new UploadRejected(400, ErrorCode.BAD_USER_INPUT, 'No file part named "file" in the request.'));
+          return;
+        }
+        writing.then((result) => {
+          if (result.truncated) reject(this.tooLarge());
+          else if (result.bytes === 0) reject(new UploadRejected(400, ErrorCode.BAD_USER_INPUT, 'The file is empty.'));
+          else resolve(result);
+        }, reject);
+      });
+      req.pipe(parser);
+    });
+  }
+}
+
+/** The public view of an upload. */
+export function view(upload: Upload): UploadView {
+  return {
+    id: toGlobalId(UPLOAD_TYPE_NAME, upload.id),
+    kind: upload.kind,
+    contentType: upload.contentType,
+    filename: upload.filename,
+    bytes: upload.bytes,
+    width: upload.width,
+    height: upload.height,
+    durationSeconds: upload.durationSeconds ?? null,
+    expiresAt: upload.expiresAt.toISOString(),
+  };
+}
+
+/** Wraps unexpected upload failures so the route answers with JSON, not a stack trace. */
+export function asRejection(error: unknown): UploadRejected | undefined {
+  if (error instanceof UploadRejected) return error;
+  if (error instanceof AppError) return new UploadRejected(400, error.code, error.message);
+  return undefined;
+}
