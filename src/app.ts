@@ -118,11 +118,12 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     pipeline,
     logger,
     systemContext: (tenantId) => contextFor({ tenantId, role: 'member', local: false }, `system-${ulid()}`),
+    webhooks,
   });
   const schema = await buildReelgraphSchema(resolverContainer(services.resolvers));
   contextFor = (viewer, requestId) => {
     const em = forkForTenant(db.orm, viewer.tenantId);
-    const streams = { videos: live, events: eventLog, storyboards: services.storyboardLive };
+    const streams = { videos: live, events: eventLog, storyboards: services.storyboardLive, batches: services.batchLive };
     return { viewer, em, loaders: createLoaders(em), requestId, warnings: [], streams };
   };
   const localViewer: Viewer = { tenantId: localTenant.id, role: 'admin', local: true };

@@ -51,6 +51,8 @@ export interface JobsConfig {
   maxJobAgeSeconds: number;
   /** `JOB_SUBMIT_ATTEMPTS` (8): submission attempts before a job fails with the last upstream error. */
   submitAttempts: number;
+  /** `BATCH_CONCURRENCY` (8): IMMEDIATE batches keep at most this many submissions in flight per batch. */
+  batchConcurrency: number;
 }
 
 /** Limits of `POST /uploads`. */
@@ -153,6 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
       idlePollMs: read.int('JOBS_IDLE_POLL_MS', 1000, 10, 60_000),
       maxJobAgeSeconds: read.int('JOB_MAX_AGE_SECONDS', 3 * 3600, 1, 7 * 24 * 3600),
       submitAttempts: read.int('JOB_SUBMIT_ATTEMPTS', 8, 1, 100),
+      batchConcurrency: read.int('BATCH_CONCURRENCY', 8, 1, 256),
     },
     uploads: {
       maxBytes: read.int('UPLOAD_MAX_BYTES', 50 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),

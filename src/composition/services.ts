@@ -1,4 +1,10 @@
 import type { Config } from '../config';
+import { BatchLive } from '../modules/batches/batch.live';
+import { BatchResolver, VideoBatchResolver } from '../modules/batches/batch.resolver';
+import { BatchRunner } from '../modules/batches/batch.runner';
+import { BatchTask, BatchService } from '../modules/batches/batch.service';
+import { Batch } from '../modules/batches/batch.entity';
+import type { WebhookService } from '../modules/webhooks/webhook.service';
 import type { Database } from '../db/orm';
 import type { EventBus } from '../events/event-bus';
 import type { RequestContext } from '../graphql/context';
@@ -30,6 +36,8 @@ export interface Services {
   extensions: ExtensionService;
   storyboards: StoryboardService;
   storyboardLive: StoryboardLive;
+  batches: BatchService;
+  batchLive: BatchLive;
   resolvers: object[];
 }
 
@@ -44,6 +52,7 @@ export interface ServiceInputs {
   pipeline: Pipeline;
   /** A context acting for a tenant in background work (storyboards advance as their tenant). */
   systemContext: (tenantId: string) => RequestContext;
+  webhooks: WebhookService;
   logger: Logger;
 }
 
@@ -70,6 +79,18 @@ export function buildServices(inputs: ServiceInputs): Services {
     logger: logger.child({ component: 'storyboards' }),
   });
 
+  const batches = new BatchService({ catalog, upstreams, uploads, storage, queue, worker, pubsub: bus.pubsub });
+  const batchRunner = new BatchRunner(batches, dispatcher, transitions, queue, storage, { concurrency: config.jobs.batchConcurrency }, logger.child({ component: 'batches' }));
+  worker.register(BatchTask.DISPATCH, batchRunner.dispatch);
+  worker.register(BatchTask.POLL, batchRunner.poll);
+  worker.register(BatchTask.REFRESH, batchRunner.refresh);
+  transitions.addHook(batchRunner.onVideoTransition);
+  // `batch.*` webhooks: look at the upstream batch now.
+  inputs.webhooks.route('batch', async (em, upstreamBatchId) => {
+    const batch = await em.findOne(Batch, { upstreamBatchId }, { fields: ['id', 'tenantId'] });
+    return batch ? { kind: BatchTask.POLL, subjectId: batch.id, tenantId: batch.tenantId } : undefined;
+  });
+
   worker.register(UPLOAD_EXPIRE_TASK, uploads.expire);
   worker.register(STORYBOARD_ADVANCE_TASK, storyboards.advance);
   transitions.addHook(storyboards.onVideoTransition);
@@ -89,6 +110,19 @@ export function buildServices(inputs: ServiceInputs): Services {
     new StoryboardResolver(storyboards),
     new StoryboardSceneResolver(),
     new VideoStoryboardResolver(),
+    new BatchResolver(batches, mediaUrls),
+    new VideoBatchResolver(),
   ];
-  return { catalog, uploads, videos, characters, extensions, storyboards, storyboardLive: new StoryboardLive(bus.pubsub), resolvers };
+  return {
+    catalog,
+    uploads,
+    videos,
+    characters,
+    extensions,
+    storyboards,
+    storyboardLive: new StoryboardLive(bus.pubsub),
+    batches,
+    batchLive: new BatchLive(bus.pubsub),
+    resolvers,
+  };
 }

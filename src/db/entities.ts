@@ -1,4 +1,5 @@
 import { Task } from '../jobs/task.entity';
+import { Batch } from '../modules/batches/batch.entity';
 import { Character } from '../modules/characters/character.entity';
 import { VideoCharacter } from '../modules/characters/video-character.entity';
 import { EventRecord } from '../modules/events/event.entity';
@@ -10,4 +11,4 @@ import { Video } from '../modules/videos/video.entity';
 import { WebhookDelivery } from '../modules/webhooks/webhook-delivery.entity';
 
 /** Every entity Reelgraph persists; the ORM, the migration generator and tests discover them here. */
-export const ENTITIES = [Tenant, Video, Task, EventRecord, WebhookDelivery, Upload, Character, VideoCharacter, Extension, Storyboard, StoryboardScene];
+export const ENTITIES = [Tenant, Video, Task, EventRecord, WebhookDelivery, Upload, Character, VideoCharacter, Extension, Storyboard, StoryboardScene, Batch];

@@ -9,6 +9,10 @@
  * Review the SQLite file: MikroORM's SQLite differ sometimes adds a rebuild of an unchanged table
  * (`…__temp_alter`, between `pragma foreign_keys` lines). Remove such phantom rebuilds; the
  * migrations test compares the migrated schema with the entities and fails on a real mismatch.
+ * A REAL rebuild (a changed CHECK constraint, say) of a table other tables reference must turn
+ * foreign keys off outside a transaction: make the migration non-transactional and wrap its work
+ * in `begin`/`commit` (see the `batches` migration). The step-by-step upgrade test, which seeds
+ * every table, fails otherwise.
  */
 import 'reflect-metadata';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

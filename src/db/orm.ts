@@ -35,7 +35,9 @@ export function ormOptions(database: DatabaseConfig, queryLog?: QueryLog): Optio
     migrations: {
       migrationsList: database.kind === 'sqlite' ? sqliteMigrations : postgresqlMigrations,
       transactional: true,
-      allOrNothing: true,
+      // PostgreSQL runs all pending migrations in one transaction (its DDL is transactional). SQLite
+      // runs each in its own, so a migration that must turn foreign keys off first can opt out.
+      allOrNothing: database.kind === 'postgresql',
       snapshot: false,
       path: path.join(__dirname, 'migrations', database.kind),
       emit: 'ts',

@@ -89,6 +89,8 @@ export class BatchRunner {
     const lines = text.split(/\r?\n/);
     const models = new Set<string>();
     for (const raw of lines) {
+      // Blank lines (a JSONL file's final newline) are not requests and name no model.
+      if (raw.trim() === '') continue;
       const parsed = safeJson(raw);
       const m = (parsed?.body as Record<string, unknown> | undefined)?.model ?? DEFAULT_MODEL;
       if (typeof m === 'string' && (MODELS as readonly string[]).includes(m)) models.add(m);

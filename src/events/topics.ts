@@ -16,6 +16,12 @@ export interface StoryboardChangedEvent {
   storyboardId: string;
 }
 
+/** Published when a batch's status or item counts changed (throttled). */
+export interface BatchChangedEvent {
+  tenantId: string;
+  batchId: string;
+}
+
 /** Published after an event-log entry is committed: "there is something after your cursor". */
 export interface EventLogged {
   tenantId: string;
@@ -32,4 +38,5 @@ export type Topics = {
   'tenant.videos': [tenantId: string, event: VideoChangedEvent];
   'tenant.events': [tenantId: string, event: EventLogged];
   'storyboard.changed': [storyboardId: string, event: StoryboardChangedEvent];
+  'batch.changed': [batchId: string, event: BatchChangedEvent];
 };

@@ -1,4 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { BatchLive } from '../modules/batches/batch.live';
 import type { EventLog } from '../modules/events/event-log';
 import type { StoryboardLive } from '../modules/storyboards/storyboard.live';
 import type { VideoLive } from '../modules/videos/video.live';
@@ -26,6 +27,7 @@ export interface Streams {
   videos: VideoLive;
   events: EventLog;
   storyboards: StoryboardLive;
+  batches: BatchLive;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import { createBatchLoaders } from '../modules/batches/batch.loaders';
 import { createCharacterLoaders } from '../modules/characters/character.loaders';
 import { createExtensionLoaders } from '../modules/extensions/extension.loaders';
 import { createStoryboardLoaders } from '../modules/storyboards/storyboard.loaders';
@@ -11,6 +12,7 @@ export function createLoaders(em: SqlEntityManager) {
     ...createCharacterLoaders(em),
     ...createExtensionLoaders(em),
     ...createStoryboardLoaders(em),
+    ...createBatchLoaders(em),
   };
 }
 

@@ -60,6 +60,25 @@ export class TaskQueue {
   }
 
   /**
+   * Records the task for `(kind, subjectId)` unless one is already waiting: repeated calls within
+   * `delayMs` coalesce into one run (a throttle). If the task is running right now, it is moved
+   * to run again after `delayMs`, so the change that prompted the call is not missed.
+   */
+  async scheduleCoalesced(em: EntityManager, spec: Omit<TaskSpec, 'runAt'>, delayMs: number): Promise<void> {
+    const runAt = Date.now() + delayMs;
+    await em.upsert(
+      Task,
+      { id: ulid(), kind: spec.kind, subjectId: spec.subjectId, tenantId: spec.tenantId, runAt, createdAt: new Date() },
+      {
+        onConflictFields: ['kind', 'subjectId'],
+        onConflictAction: 'merge',
+        onConflictMergeFields: ['runAt'],
+        onConflictWhere: { leaseOwner: { $ne: null } },
+      },
+    );
+  }
+
+  /**
    * Inserts a task already leased by this process, for work the caller is about to do inline (a
    * mutation submitting its own job). Other instances leave it alone until the lease expires.
    */

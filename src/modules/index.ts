@@ -1,4 +1,7 @@
 import { registerNode } from '../graphql/nodes';
+import { Batch } from './batches/batch.entity';
+import { BatchResolver, VideoBatchResolver } from './batches/batch.resolver';
+import { BATCH_TYPE_NAME } from './batches/batch.service';
 import { Character } from './characters/character.entity';
 import { CharacterResolver, VideoCharactersResolver } from './characters/character.resolver';
 import { CHARACTER_TYPE_NAME } from './characters/character.service';
@@ -25,9 +28,12 @@ export const RESOLVERS = [
   StoryboardResolver,
   StoryboardSceneResolver,
   VideoStoryboardResolver,
+  BatchResolver,
+  VideoBatchResolver,
 ] as const;
 
 registerNode(VIDEO_TYPE_NAME, Video, (ctx, id) => ctx.loaders.videoById.load(id));
 registerNode(CHARACTER_TYPE_NAME, Character, (ctx, id) => ctx.loaders.characterById.load(id));
 registerNode(EXTENSION_TYPE_NAME, Extension, (ctx, id) => ctx.em.findOne(Extension, { id }));
 registerNode(STORYBOARD_TYPE_NAME, Storyboard, (ctx, id) => ctx.loaders.storyboardById.load(id));
+registerNode(BATCH_TYPE_NAME, Batch, (ctx, id) => ctx.loaders.batchById.load(id));

@@ -23,6 +23,28 @@ export interface CreateVideoRequest {
   inputReference?: ReferenceImage;
 }
 
+/** An upstream batch, normalised. */
+export interface UpstreamBatch {
+  id: string;
+  /** validating, in_progress, finalizing, completed, failed, expired, cancelling, cancelled. */
+  status: string;
+  outputFileId: string | null;
+  errorFileId: string | null;
+  counts: { total: number; completed: number; failed: number };
+  errors: { code: string; message: string; line?: number | null }[];
+}
+
+function normalizeBatch(raw: OpenAI.Batches.Batch): UpstreamBatch {
+  return {
+    id: raw.id,
+    status: raw.status,
+    outputFileId: raw.output_file_id ?? null,
+    errorFileId: raw.error_file_id ?? null,
+    counts: { total: raw.request_counts?.total ?? 0, completed: raw.request_counts?.completed ?? 0, failed: raw.request_counts?.failed ?? 0 },
+    errors: (raw.errors?.data ?? []).map((e) => ({ code: e.code ?? 'error', message: e.message ?? '', line: e.line ?? null })),
+  };
+}
+
 /** Options of {@link UpstreamClient}. */
 export interface UpstreamClientOptions {
   /** Name used in job rows and logs, e.g. `embedded` or a catalog upstream name. */
@@ -112,6 +134,31 @@ export class UpstreamClient {
   /** `DELETE /videos/{id}`. */
   async delete(upstreamId: string): Promise<void> {
     await this.sdk.videos.delete(upstreamId);
+  }
+
+  /**
+   * Starts an upstream batch over `/v1/videos`: uploads the JSONL input (`POST /files`,
+   * purpose `batch`), then `POST /batches` with the 24 h window (the only one the API accepts).
+   */
+  async createBatch(jsonl: string, metadata: Record<string, string>): Promise<UpstreamBatch> {
+    const file = await this.sdk.files.create({ file: await toFile(Buffer.from(jsonl, 'utf8'), 'reelgraph-batch.jsonl', { type: 'application/jsonl' }), purpose: 'batch' });
+    const batch = await this.sdk.batches.create({ input_file_id: file.id, endpoint: '/v1/videos', completion_window: '24h', metadata });
+    return normalizeBatch(batch);
+  }
+
+  /** `GET /batches/{id}`. */
+  async retrieveBatch(batchId: string): Promise<UpstreamBatch> {
+    return normalizeBatch(await this.sdk.batches.retrieve(batchId));
+  }
+
+  /** `POST /batches/{id}/cancel`. */
+  async cancelBatch(batchId: string): Promise<UpstreamBatch> {
+    return normalizeBatch(await this.sdk.batches.cancel(batchId));
+  }
+
+  /** `GET /files/{id}/content` as text (batch output and error files are JSONL). */
+  async fileText(fileId: string): Promise<string> {
+    return (await this.sdk.files.content(fileId)).text();
   }
 
   /** A cheap authenticated call for readiness checks; throws when the upstream is unreachable. */

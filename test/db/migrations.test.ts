@@ -30,6 +30,51 @@ async function describeSqlite(orm: MikroORM): Promise<Record<string, unknown>> {
   return result;
 }
 
+/** Quotes an identifier for the dialect (`character`, `index` are keywords). */
+function quote(db: DbKind, name: string): string {
+  return db === 'sqlite' ? `\`${name}\`` : `"${name}"`;
+}
+
+/** Column names of a table, or none when it does not exist (yet). */
+async function columnsOf(conn: ReturnType<MikroORM['em']['getConnection']>, db: DbKind, table: string): Promise<string[]> {
+  const rows: { name: string }[] =
+    db === 'sqlite'
+      ? await conn.execute(`pragma table_info(${quote(db, table)})`, [], 'all')
+      : await conn.execute("select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = ?", [table], 'all');
+  return rows.map((r) => r.name);
+}
+
+const T = '01SEEDTENANT0000000000000A';
+const U = '01SEEDUPLOAD0000000000000A';
+const C = '01SEEDCHARACTER000000000AA';
+const V1 = '01SEEDVIDEO00000000000000A';
+const V2 = '01SEEDVIDEO00000000000000B';
+const S = '01SEEDSTORYBOARD00000000AA';
+const B = '01SEEDBATCH00000000000000A';
+const when = (db: DbKind) => (db === 'postgresql' ? new Date('2026-11-01T00:00:00Z') : Date.parse('2026-11-01T00:00:00Z'));
+
+/**
+ * One realistic row per table, in dependency order; the first column is the key the test checks.
+ * Every table Reelgraph creates must be listed (the test checks that), so a new table gets a seed.
+ */
+const SEED_ROWS: [string, (db: DbKind) => Record<string, unknown> | Record<string, unknown>[]][] = [
+  ['tenant', (db) => ({ id: T, slug: 'seed', name: 'Seed', created_at: when(db) })],
+  ['upload', (db) => ({ id: U, tenant_id: T, kind: 'VIDEO', content_type: 'video/mp4', filename: 'c.mp4', bytes: 10, width: 640, height: 360, duration_seconds: 2, storage_key: 'k.mp4', created_at: when(db), expires_at: when(db), used_at: when(db) })],
+  ['video', (db) => [
+    { id: V1, tenant_id: T, status: 'COMPLETED', progress: 100, prompt: 'seed', model: 'sora-2', upstream: 'embedded', size: '1280x720', seconds: 4, operation: 'CREATE', version: 3, created_at: when(db), updated_at: when(db), input_reference_id: U },
+    { id: V2, tenant_id: T, status: 'COMPLETED', progress: 100, prompt: 'more', model: 'sora-2', upstream: 'embedded', size: '1280x720', seconds: 8, operation: 'EXTEND', source_id: V1, version: 3, created_at: when(db), updated_at: when(db) },
+  ]],
+  ['task', (db) => ({ id: '01SEEDTASK0000000000000000', kind: 'video.poll', subject_id: V1, tenant_id: T, run_at: 1, attempts: 0, created_at: when(db) })],
+  ['event', (db) => ({ subject_id: V1, tenant_id: T, subject: 'VIDEO', status: 'COMPLETED', progress: 100, version: 3, occurred_at: when(db) })],
+  ['webhook_delivery', (db) => ({ id: 'wh_seed', type: 'video.completed', object_id: 'video_x', outcome: 'matched', received_at: when(db) })],
+  ['character', (db) => ({ id: C, tenant_id: T, name: 'Mossy', upstream: 'embedded', upstream_id: 'char_1', source_clip_id: U, created_at: when(db) })],
+  ['video_character', () => ({ video_id: V1, character_id: C, tenant_id: T, position: 0 })],
+  ['storyboard', (db) => ({ id: S, tenant_id: T, status: 'COMPLETED', model: 'sora-2', size: '1280x720', scene_count: 1, total_seconds: 4, current_scene: 1, version: 1, created_at: when(db), updated_at: when(db) })],
+  ['storyboard_scene', () => ({ id: '01SEEDSCENE00000000000000A', tenant_id: T, storyboard_id: S, index: 1, prompt: 'seed', seconds: 4, video_id: V1 })],
+  ['extension', (db) => ({ id: '01SEEDEXTENSION000000000AA', tenant_id: T, index: 1, prompt: 'more', seconds: 4, total_seconds: 8, source_id: V1, video_id: V2, root_id: V1, created_at: when(db) })],
+  ['batch', (db) => ({ id: B, tenant_id: T, mode: 'IMMEDIATE', status: 'COMPLETED', total: 1, upstream: 'embedded', version: 1, created_at: when(db), updated_at: when(db) })],
+];
+
 /** The committed migrations, in both dialects: they build the entities' schema and upgrade in place. */
 describe.each(databaseKinds())('migrations (%s)', (db: DbKind) => {
   let tmp: string;
@@ -74,23 +119,42 @@ describe.each(databaseKinds())('migrations (%s)', (db: DbKind) => {
     }
   });
 
-  it('upgrade an existing database without losing its rows', async () => {
+  it('upgrade an existing database step by step without losing rows, including rows other tables reference', async () => {
     const orm = await MikroORM.init({ ...ormOptions(await freshDatabase('upgrade')), allowGlobalContext: true });
     try {
       const migrator = orm.getMigrator();
-      const [first, ...later] = (await migrator.getPendingMigrations()).map((m) => m.name);
-      expect(later.length).toBeGreaterThan(0);
-      await migrator.up({ to: first });
       const conn = orm.em.getConnection();
-      const now = db === 'postgresql' ? new Date() : Date.now();
-      await conn.execute(
-        'insert into video (id, tenant_id, status, progress, prompt, model, upstream, size, seconds, operation, version, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        ['01M7Y8KY87NVJAGFC91GGCKHM2', '01M7Y8KY3VFKK2SBA9PKVRJV20', 'COMPLETED', 100, 'kept across upgrades', 'sora-2', 'embedded', '1280x720', 4, 'CREATE', 3, now, now],
-        'run',
-      );
-      await migrator.up();
-      const rows = await conn.execute<{ prompt: string; version: number }[]>('select prompt, version from video', [], 'all');
-      expect(rows).toEqual([{ prompt: 'kept across upgrades', version: 3 }]);
+      const names = (await migrator.getPendingMigrations()).map((m) => m.name);
+      expect(names.length).toBeGreaterThan(1);
+      const seeded: string[] = [];
+      for (const name of names) {
+        await migrator.up({ to: name });
+        // Tables as they are at this step: seed each new one with a row (only the columns it has yet).
+        for (const [table, row] of SEED_ROWS) {
+          if (seeded.includes(table)) continue;
+          const columns = await columnsOf(conn, db, table);
+          if (columns.length === 0) continue;
+          for (const values of [row(db)].flat()) {
+            const present = Object.entries(values).filter(([column]) => columns.includes(column));
+            await conn.execute(`insert into ${quote(db, table)} (${present.map(([c]) => quote(db, c)).join(', ')}) values (${present.map(() => '?').join(', ')})`, present.map(([, v]) => v), 'run');
+          }
+          seeded.push(table);
+        }
+      }
+      expect([...seeded].sort()).toEqual(SEED_ROWS.map(([table]) => table).sort());
+      for (const [table, row] of SEED_ROWS) {
+        for (const values of [row(db)].flat()) {
+          const [column, value] = Object.entries(values)[0];
+          const rows = await conn.execute(`select count(*) as n from ${quote(db, table)} where ${quote(db, column)} = ?`, [value], 'all');
+          expect([table, value, Number((rows[0] as { n: number }).n)]).toEqual([table, value, 1]);
+        }
+      }
+      // Every table has a seed, so a future migration cannot rebuild an unseeded table unnoticed.
+      const tables: { name: string }[] =
+        db === 'sqlite'
+          ? await conn.execute("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name <> 'mikro_orm_migrations'", [], 'all')
+          : await conn.execute("select table_name as name from information_schema.tables where table_schema = current_schema() and table_name <> 'mikro_orm_migrations'", [], 'all');
+      expect(tables.map((t) => t.name).sort()).toEqual(SEED_ROWS.map(([table]) => table).sort());
     } finally {
       await orm.close(true);
     }

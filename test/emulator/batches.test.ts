@@ -145,6 +145,10 @@ describe('batches', () => {
     const err = await failure(client.batches.create({ input_file_id: mixed, endpoint: '/v1/videos', completion_window: '24h' }));
     expect(err.error).toMatchObject({ param: 'input_file_id', code: 'invalid_value' });
     expect(err.message).toContain('a video batch may target only one model');
+    // A final newline is ordinary JSONL: the blank line after it is no request and names no model.
+    const snapshot = await upload(client, `${jsonl([req('s', { prompt: 's', model: 'sora-2-2025-12-08' })])}\n\n`);
+    const created = await client.batches.create({ input_file_id: snapshot, endpoint: '/v1/videos', completion_window: '24h' });
+    expect(created.status).toBe('validating');
     await expect(client.batches.create({ input_file_id: 'file-nope', endpoint: '/v1/videos', completion_window: '24h' })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     await expect(client.batches.retrieve('batch_nope')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });

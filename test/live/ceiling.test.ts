@@ -1,26 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { type Emulator, startEmulator } from '../../src/emulator';
+import { type StandaloneEmulator, standaloneEmulator } from '../support/emulator';
 import { CreateVideoDocument } from '../generated/graphql';
 import { startTestServer, type TestServer } from '../support/server';
 import { waitForVideo } from '../support/videos';
 
 /** No job hangs forever: one the upstream never finishes fails with a retryable UPSTREAM_TIMEOUT. */
 describe('per-job ceiling', () => {
-  let emulator: Emulator;
-  let emulatorDir: string;
+  let upstream: StandaloneEmulator;
   let server: TestServer;
   beforeAll(async () => {
-    emulatorDir = mkdtempSync(path.join(os.tmpdir(), 'reelgraph-emu-'));
     // Jobs stay queued upstream for a minute: far beyond the ceiling below.
-    emulator = await startEmulator({ port: 0, dataDir: emulatorDir, timing: { queuedMs: 60_000 } });
-    server = await startTestServer({ env: { OPENAI_API_KEY: 'sk-ceiling', OPENAI_BASE_URL: emulator.baseURL, JOB_MAX_AGE_SECONDS: '2' } });
+    upstream = await standaloneEmulator({ timing: { queuedMs: 60_000 } });
+    server = await startTestServer({ env: { ...upstream.env, JOB_MAX_AGE_SECONDS: '2' } });
   });
   afterAll(async () => {
     await server?.close();
-    await emulator?.close();
-    rmSync(emulatorDir, { recursive: true, force: true });
+    await upstream?.close();
   });
 
   it('fails a stuck job with UPSTREAM_TIMEOUT, marked retryable', async () => {

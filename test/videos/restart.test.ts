@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Emulator, startEmulator } from '../../src/emulator';
+import type { Emulator } from '../../src/emulator';
+import { type StandaloneEmulator, standaloneEmulator } from '../support/emulator';
 import { CreateVideoDocument } from '../generated/graphql';
 import { createScratchPostgres, databaseKinds, type ScratchDatabase } from '../support/databases';
 import { startTestServer } from '../support/server';
@@ -12,27 +13,26 @@ import { waitForVideo } from '../support/videos';
  * reconciled. The emulator runs outside the server (as a remote upstream would), so it outlives it.
  */
 describe.each(databaseKinds())('restart durability (%s)', (db) => {
+  let upstream: StandaloneEmulator;
   let emulator: Emulator;
-  let emulatorDir: string;
   let dataDir: string;
   let database: ScratchDatabase | undefined;
 
   beforeAll(async () => {
-    emulatorDir = mkdtempSync(path.join(os.tmpdir(), 'reelgraph-emu-'));
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'reelgraph-restart-'));
     database = db === 'postgresql' ? await createScratchPostgres() : undefined;
     // Slow renders, so the in-flight job is still rendering when the first process stops.
-    emulator = await startEmulator({ port: 0, dataDir: emulatorDir, timing: { queuedMs: 1500, minRenderMs: 1500 } });
+    upstream = await standaloneEmulator({ timing: { queuedMs: 1500, minRenderMs: 1500 } });
+    emulator = upstream.emulator;
   });
   afterAll(async () => {
-    await emulator?.close();
+    await upstream?.close();
     await database?.drop();
-    rmSync(emulatorDir, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('submits PENDING jobs and reconciles in-flight jobs after a restart, each exactly once upstream', async () => {
-    const env = { OPENAI_API_KEY: 'sk-restart-test', OPENAI_BASE_URL: emulator.baseURL, JOBS_IDLE_POLL_MS: '100' };
+    const env = { ...upstream.env, JOBS_IDLE_POLL_MS: '100' };
     const first = await startTestServer({ db, dataDir, database, env });
 
     const inFlight = await first.gql.data(CreateVideoDocument, { input: { prompt: `in flight ${db}`, size: '1280x720' } });

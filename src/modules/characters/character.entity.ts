@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, type Opt, PrimaryKey, Property, type Ref, Unique } from '@mikro-orm/core';
-import { TenantScoped } from '../../db/tenant-scoped';
+import { IdempotentRecord } from '../../db/idempotent';
 import { ulid } from '../../ids';
 import { Upload } from '../uploads/upload.entity';
 
@@ -9,7 +9,7 @@ import { Upload } from '../uploads/upload.entity';
  */
 @Entity({ tableName: 'character' })
 @Unique({ name: 'character_tenant_idempotency_unique', properties: ['tenantId', 'idempotencyKey'] })
-export class Character extends TenantScoped {
+export class Character extends IdempotentRecord {
   @PrimaryKey({ length: 26 })
   id: string & Opt = ulid();
 
@@ -30,11 +30,7 @@ export class Character extends TenantScoped {
   @Property({ type: 'string', length: 255, nullable: true })
   thumbnailKey?: string | null;
 
-  @Property({ type: 'string', length: 255, nullable: true })
-  idempotencyKey?: string | null;
 
-  @Property({ type: 'string', length: 64, nullable: true })
-  inputHash?: string | null;
 
   @Property()
   createdAt: Date & Opt = new Date();

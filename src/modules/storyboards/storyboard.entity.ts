@@ -1,4 +1,5 @@
 import { Entity, Enum, Index, ManyToOne, type Opt, PrimaryKey, Property, type Ref, Unique } from '@mikro-orm/core';
+import { IdempotentRecord } from '../../db/idempotent';
 import { TenantScoped } from '../../db/tenant-scoped';
 import { ulid } from '../../ids';
 import { Video } from '../videos/video.entity';
@@ -16,7 +17,7 @@ export enum StoryboardStatus {
  */
 @Entity({ tableName: 'storyboard' })
 @Unique({ name: 'storyboard_tenant_idempotency_unique', properties: ['tenantId', 'idempotencyKey'] })
-export class Storyboard extends TenantScoped {
+export class Storyboard extends IdempotentRecord {
   @PrimaryKey({ length: 26 })
   id: string & Opt = ulid();
 
@@ -51,11 +52,7 @@ export class Storyboard extends TenantScoped {
   @Property()
   version: number & Opt = 1;
 
-  @Property({ type: 'string', length: 255, nullable: true })
-  idempotencyKey?: string | null;
 
-  @Property({ type: 'string', length: 64, nullable: true })
-  inputHash?: string | null;
 
   @Property()
   createdAt: Date & Opt = new Date();

@@ -12,6 +12,23 @@ export interface DetectedContent {
   durationSeconds: number | null;
 }
 
+/**
+ * JSON Lines: valid UTF-8 whose first non-empty line is a JSON object. Every line is checked when
+ * the file is used (a batch validates each item before anything is submitted).
+ */
+function looksLikeJsonLines(head: Buffer): boolean {
+  const text = head.toString('utf8');
+  if (text.includes('\uFFFD') || text.includes('\u0000')) return false;
+  const first = text.split('\n').find((line) => line.trim().length > 0);
+  if (!first || !first.trimStart().startsWith('{')) return false;
+  try {
+    const value: unknown = JSON.parse(first);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
 /** Container names ffprobe reports for MP4/QuickTime files. */
 const MP4_FORMATS = /(^|,)(mov|mp4)(,|$)/;
 
@@ -34,6 +51,7 @@ export async function detectContent(file: string): Promise<DetectedContent | und
   if (image && image.width > 0 && image.height > 0) {
     return { kind: UploadKind.IMAGE, contentType: image.type, width: image.width, height: image.height, durationSeconds: null };
   }
+  if (looksLikeJsonLines(head)) return { kind: UploadKind.JSONL, contentType: 'application/jsonl', width: 0, height: 0, durationSeconds: null };
   // ffprobe only runs on files whose first bytes look like an ISO media container ("ftyp" box).
   if (head.length < 12 || head.subarray(4, 8).toString('latin1') !== 'ftyp') return undefined;
   try {

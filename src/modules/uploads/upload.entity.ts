@@ -6,6 +6,8 @@ import { ulid } from '../../ids';
 export enum UploadKind {
   IMAGE = 'IMAGE',
   VIDEO = 'VIDEO',
+  /** JSON Lines: one batch item per line. */
+  JSONL = 'JSONL',
 }
 
 /**

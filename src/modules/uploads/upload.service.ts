@@ -33,7 +33,7 @@ export class UploadRejected extends Error {
 }
 
 /** File extension per detected type: the media route derives the served content type from it. */
-const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'video/mp4': 'mp4' };
+const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'video/mp4': 'mp4', 'application/jsonl': 'jsonl' };
 
 /** The JSON answer to a successful upload. */
 export interface UploadView {
@@ -73,7 +73,7 @@ export class UploadService {
       const received = await this.readFilePart(req, temp);
       const content = await detectContent(temp);
       if (!content) {
-        throw new UploadRejected(415, 'UNSUPPORTED_MEDIA_TYPE', 'The file is neither a PNG, JPEG or WebP image nor an MP4 video (checked by its content, not its name).');
+        throw new UploadRejected(415, 'UNSUPPORTED_MEDIA_TYPE', 'The file is not a PNG, JPEG or WebP image, an MP4 video or a JSON Lines batch file (checked by its content, not its name).');
       }
       const em = forkForTenant(this.orm, viewer.tenantId);
       const upload = em.create(Upload, {
@@ -109,7 +109,8 @@ export class UploadService {
     const upload = await em.findOne(Upload, { id });
     if (!upload || (!upload.usedAt && upload.expiresAt.getTime() < Date.now())) throw notFound(UPLOAD_TYPE_NAME, globalId, field);
     if (upload.kind !== kind) {
-      throw badInput(field, `${field} must be an ${kind === UploadKind.VIDEO ? 'MP4 video' : 'image'} upload; this one is ${upload.contentType}.`);
+      const wanted = { [UploadKind.VIDEO]: 'an MP4 video', [UploadKind.IMAGE]: 'an image', [UploadKind.JSONL]: 'a JSON Lines' }[kind];
+      throw badInput(field, `${field} must be ${wanted} upload; this one is ${upload.contentType}.`);
     }
     return upload;
   }

@@ -1,5 +1,5 @@
 import { Entity, Enum, Index, ManyToOne, type Opt, PrimaryKey, Property, type Ref, Unique } from '@mikro-orm/core';
-import { TenantScoped } from '../../db/tenant-scoped';
+import { IdempotentRecord } from '../../db/idempotent';
 import { ulid } from '../../ids';
 import { Upload } from '../uploads/upload.entity';
 import { VideoOperation, VideoStatus } from './video.enums';
@@ -14,7 +14,9 @@ import { VideoOperation, VideoStatus } from './video.enums';
 @Entity({ tableName: 'video' })
 @Unique({ name: 'video_tenant_idempotency_unique', properties: ['tenantId', 'idempotencyKey'] })
 @Index({ name: 'video_tenant_status_index', properties: ['tenantId', 'status'] })
-export class Video extends TenantScoped {
+@Index({ name: 'video_batch_status_index', properties: ['batchId', 'status'] })
+@Unique({ name: 'video_batch_custom_id_unique', properties: ['batchId', 'customId'] })
+export class Video extends IdempotentRecord {
   /** ULID: sorts by creation time, so newest-first paging is `ORDER BY id DESC`. */
   @PrimaryKey({ length: 26 })
   id: string & Opt = ulid();
@@ -59,6 +61,14 @@ export class Video extends TenantScoped {
   @ManyToOne(() => Upload, { nullable: true, ref: true })
   inputReference?: Ref<Upload> | null;
 
+  /** Batch this video is an item of. */
+  @Property({ type: 'string', length: 26, nullable: true })
+  batchId?: string | null;
+
+  /** The client's id for this item within its batch (unique per batch). */
+  @Property({ type: 'string', length: 255, nullable: true })
+  customId?: string | null;
+
   /** Storyboard this video is a scene of; its completion advances the storyboard. */
   @Index()
   @Property({ type: 'string', length: 26, nullable: true })
@@ -87,12 +97,7 @@ export class Video extends TenantScoped {
   @Property({ type: 'boolean', nullable: true })
   errorRetryable?: boolean | null;
 
-  @Property({ type: 'string', length: 255, nullable: true })
-  idempotencyKey?: string | null;
 
-  /** SHA-256 of the canonical input, to tell a retry (same input) from a conflicting reuse of a key. */
-  @Property({ type: 'string', length: 64, nullable: true })
-  inputHash?: string | null;
 
   /** Dollars, from the catalog price per second at the time the job was accepted. */
   @Property({ type: 'double', nullable: true })

@@ -175,3 +175,9 @@ export function planCompleted(current: Video, assets: CustodyResult, now: Date =
     },
   };
 }
+
+/** Cancels a job that never reached the upstream (a cancelled batch's PENDING items). */
+export function planCancelled(current: Video, now: Date = new Date()): TransitionPlan | null {
+  if (current.status !== VideoStatus.PENDING) return null;
+  return { patch: { status: VideoStatus.CANCELLED, completedAt: now } };
+}

@@ -1,0 +1,115 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { AppError, badInput, ErrorCode } from '../../errors';
+import type { RequestContext } from '../../graphql/context';
+import type { LocalStorage } from '../../storage/local-storage';
+import type { ModelCatalog, ResolvedModel } from '../models/catalog';
+import { UploadKind } from '../uploads/upload.entity';
+import type { UploadService } from '../uploads/upload.service';
+import { MAX_PROMPT_LENGTH } from '../videos/video.inputs';
+import type { BatchItemInput, SubmitBatchInput } from './batch.inputs';
+
+/** Largest batch, as the upstream Batch API allows. */
+export const MAX_BATCH_ITEMS = 50_000;
+
+/** A validated item, ready to become a job. */
+export interface BatchItem {
+  customId: string;
+  prompt: string;
+  model: string;
+  resolved: ResolvedModel;
+  size: string;
+  seconds: number;
+}
+
+/** What one raw item looks like before validation (inline input or a JSONL line). */
+interface RawItem {
+  customId?: unknown;
+  prompt?: unknown;
+  model?: unknown;
+  size?: unknown;
+  seconds?: unknown;
+}
+
+/**
+ * Reads and validates every item before anything is stored or sent, with the same rules as
+ * createVideo. The first bad item rejects the whole batch with its index, customId and the reason.
+ */
+export async function readItems(ctx: RequestContext, input: SubmitBatchInput, catalog: ModelCatalog, uploads: UploadService, storage: LocalStorage): Promise<BatchItem[]> {
+  if (Boolean(input.items) === Boolean(input.itemsUploadId)) {
+    throw badInput('input.items', 'Give the items inline in `items` or as a JSON Lines upload in `itemsUploadId` (exactly one of them).');
+  }
+  const raw: { item: RawItem; where: string; field: string }[] = [];
+  if (input.items) {
+    input.items.forEach((item: BatchItemInput, i) => raw.push({ item, where: `items[${i}]`, field: `input.items[${i}]` }));
+  } else {
+    const upload = await uploads.require(ctx.em, input.itemsUploadId as string, UploadKind.JSONL, 'input.itemsUploadId');
+    let line = 0;
+    for await (const text of createInterface({ input: createReadStream(storage.pathOf(upload.storageKey)), crlfDelay: Infinity })) {
+      line++;
+      if (text.trim() === '') continue;
+      if (raw.length >= MAX_BATCH_ITEMS) break;
+      raw.push({ item: parseLine(text, line), where: `line ${line}`, field: 'input.itemsUploadId' });
+    }
+  }
+  if (raw.length === 0) throw badInput('input.items', 'A batch needs at least one item.');
+  if (raw.length > MAX_BATCH_ITEMS) throw badInput('input.items', `A batch holds at most ${MAX_BATCH_ITEMS} items.`);
+  const seen = new Set<string>();
+  return raw.map(({ item, where, field }, index) => {
+    const customId = typeof item.customId === 'string' ? item.customId : '';
+    const fail = (message: string, suffix: string, allowed?: readonly (string | number)[]) =>
+      new AppError(ErrorCode.BAD_USER_INPUT, `${where}${customId ? ` (customId '${customId}')` : ''}: ${message}`, {
+        field: field.startsWith('input.items') ? `${field}.${suffix}` : field,
+        index,
+        customId: customId || undefined,
+        allowed,
+      });
+    if (customId.length < 1 || customId.length > 255) throw fail('customId must be 1 to 255 characters.', 'customId');
+    if (seen.has(customId)) throw fail('customId is used by an earlier item; each item needs its own.', 'customId');
+    seen.add(customId);
+    const prompt = typeof item.prompt === 'string' ? item.prompt : '';
+    if (prompt.trim().length === 0 || prompt.length > MAX_PROMPT_LENGTH) throw fail(`prompt must be 1 to ${MAX_PROMPT_LENGTH} characters of text.`, 'prompt');
+    const model = item.model === undefined ? 'sora-2' : String(item.model);
+    const size = item.size === undefined ? '720x1280' : String(item.size);
+    const seconds = item.seconds === undefined ? 4 : Number(item.seconds);
+    try {
+      const resolved = catalog.resolve(model, 'model');
+      catalog.checkOutput(resolved, size, seconds, { size: 'size', seconds: 'seconds' });
+      return { customId, prompt, model, resolved, size, seconds };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const suffix = String(error.extensions.field ?? 'model');
+      throw fail(error.message, suffix, error.extensions.allowed as (string | number)[] | undefined);
+    }
+  });
+}
+
+/** One JSONL line, in Reelgraph's flat form or the upstream Batch API form. */
+function parseLine(text: string, line: number): RawItem {
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw badInput('input.itemsUploadId', `line ${line} is not valid JSON.`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput('input.itemsUploadId', `line ${line} is not a JSON object.`);
+  if (value.body !== undefined) {
+    if (value.method !== undefined && value.method !== 'POST') throw badInput('input.itemsUploadId', `line ${line}: method must be POST.`);
+    if (value.url !== undefined && value.url !== '/v1/videos') throw badInput('input.itemsUploadId', `line ${line}: url must be /v1/videos (only video creation can be batched).`);
+    const body = (value.body ?? {}) as Record<string, unknown>;
+    return { customId: value.custom_id, prompt: body.prompt, model: body.model, size: body.size, seconds: body.seconds };
+  }
+  return { customId: value.customId ?? value.custom_id, prompt: value.prompt, model: value.model, size: value.size, seconds: value.seconds };
+}
+
+/** Upstream metadata limits: 16 pairs, keys ≤ 64 characters, values ≤ 512. */
+export function checkMetadata(metadata: Record<string, unknown> | undefined): Record<string, string> | null {
+  if (!metadata) return null;
+  const entries = Object.entries(metadata);
+  if (entries.length > 16) throw badInput('input.metadata', `metadata holds at most 16 pairs (got ${entries.length}).`);
+  for (const [key, value] of entries) {
+    if (key.length < 1 || key.length > 64) throw badInput('input.metadata', `metadata key '${key.slice(0, 80)}' must be 1 to 64 characters.`);
+    if (typeof value !== 'string' || value.length > 512) throw badInput('input.metadata', `metadata value of '${key}' must be a string of at most 512 characters.`);
+  }
+  return metadata as Record<string, string>;
+}

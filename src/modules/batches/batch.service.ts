@@ -1,0 +1,174 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { PubSub } from '@graphql-yoga/subscription';
+import { AppError, badInput, ErrorCode, notFound } from '../../errors';
+import type { Topics } from '../../events/topics';
+import type { RequestContext } from '../../graphql/context';
+import { decodeCursor, expectGlobalId, type Page, pageSize, toPage } from '../../graphql/relay';
+import { inputHash, replayIfKnown, replayWinner } from '../../idempotency';
+import { ulid } from '../../ids';
+import type { TaskQueue } from '../../jobs/task-queue';
+import type { Worker } from '../../jobs/worker';
+import type { LocalStorage } from '../../storage/local-storage';
+import type { UpstreamClient } from '../../upstream/client';
+import { classifyUpstreamError } from '../../upstream/errors';
+import type { Upstreams } from '../../upstream/upstreams';
+import type { ModelCatalog } from '../models/catalog';
+import type { UploadService } from '../uploads/upload.service';
+import { Video } from '../videos/video.entity';
+import { VideoOperation, type VideoStatus } from '../videos/video.enums';
+import { Batch, BatchMode, BatchStatus, TERMINAL_BATCH_STATUSES } from './batch.entity';
+import type { CancelBatchInput, SubmitBatchInput } from './batch.inputs';
+import { checkMetadata, readItems } from './batch.items';
+
+/** Global type name of batches. */
+export const BATCH_TYPE_NAME = 'Batch';
+/** Task kinds of the batch pipeline. */
+export const BatchTask = {
+  DISPATCH: 'batch.dispatch',
+  POLL: 'batch.poll',
+  REFRESH: 'batch.refresh',
+} as const;
+
+/** Rows inserted per statement when a batch's items are written. */
+const INSERT_CHUNK = 500;
+
+/** Collaborators of {@link BatchService}. */
+export interface BatchServiceDeps {
+  catalog: ModelCatalog;
+  upstreams: Upstreams;
+  uploads: UploadService;
+  storage: LocalStorage;
+  queue: TaskQueue;
+  worker: Worker;
+  pubsub: PubSub<Topics>;
+}
+
+/**
+ * Batches: validate every item up front, write the batch and one PENDING job per item in one
+ * transaction with the task that drives it, and let the runner submit them.
+ */
+export class BatchService {
+  constructor(private readonly deps: BatchServiceDeps) {}
+
+  async submit(ctx: RequestContext, input: SubmitBatchInput): Promise<Batch> {
+    const { em, viewer } = ctx;
+    const items = await readItems(ctx, input, this.deps.catalog, this.deps.uploads, this.deps.storage);
+    const metadata = checkMetadata(input.metadata);
+    if (input.mode === BatchMode.OFFLINE) {
+      const models = [...new Set(items.map((item) => item.resolved.snapshot))];
+      if (models.length > 1) {
+        throw badInput('input.mode', `An OFFLINE batch runs one model (the upstream takes one model per input file); these items use ${models.join(' and ')}. Split the batch, or use IMMEDIATE.`);
+      }
+    }
+    const hash = inputHash({ mode: input.mode, metadata, items: items.map(({ resolved: _resolved, ...item }) => item) });
+    const replay = await replayIfKnown(em, Batch, input.idempotencyKey, hash);
+    if (replay) return replay;
+
+    const upstream = this.deps.upstreams.defaultName;
+    const batch = em.create(Batch, {
+      tenantId: viewer.tenantId,
+      mode: input.mode,
+      status: input.mode === BatchMode.IMMEDIATE ? BatchStatus.IN_PROGRESS : BatchStatus.VALIDATING,
+      total: items.length,
+      upstream,
+      metadata,
+      idempotencyKey: input.idempotencyKey ?? null,
+      inputHash: hash,
+    });
+    const now = new Date();
+    const rows = items.map((item) => ({
+      id: ulid(),
+      tenantId: viewer.tenantId,
+      status: 'PENDING' as VideoStatus,
+      progress: 0,
+      prompt: item.prompt,
+      model: item.model,
+      resolvedModel: item.resolved.snapshot,
+      upstream,
+      size: item.size,
+      seconds: item.seconds,
+      operation: VideoOperation.CREATE,
+      batchId: batch.id,
+      customId: item.customId,
+      estimatedCost: this.deps.catalog.estimateCost(item.resolved, item.size, item.seconds),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    try {
+      await em.transactional(async (tx) => {
+        tx.persist(batch);
+        await tx.flush();
+        // Items bypass the unit of work: tens of thousands of rows go in as multi-row inserts.
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insertMany(Video, rows.slice(i, i + INSERT_CHUNK));
+        await this.deps.queue.schedule(tx, { kind: BatchTask.DISPATCH, subjectId: batch.id, tenantId: viewer.tenantId });
+      });
+    } catch (error) {
+      return replayWinner(em, Batch, input.idempotencyKey, hash, error);
+    }
+    this.deps.worker.kick();
+    this.publish(batch);
+    return batch;
+  }
+
+  /**
+   * Stops new submissions: IMMEDIATE items not yet submitted are cancelled (by the runner, which
+   * owns submission, so none is cancelled mid-submit); OFFLINE batches are cancelled upstream.
+   * Items already with the upstream finish and keep their results. Ends CANCELLED.
+   */
+  async cancel(ctx: RequestContext, input: CancelBatchInput): Promise<Batch> {
+    const batch = await this.require(ctx, input.batchId);
+    if (batch.status === BatchStatus.CANCELLING || batch.status === BatchStatus.CANCELLED) return batch;
+    if (TERMINAL_BATCH_STATUSES.has(batch.status)) {
+      throw new AppError(ErrorCode.CONFLICT, `Batch '${input.batchId}' is already ${batch.status}; only a running batch can be cancelled.`, { field: 'input.batchId' });
+    }
+    if (batch.mode === BatchMode.OFFLINE && batch.upstreamBatchId) {
+      try {
+        await this.client(batch).cancelBatch(batch.upstreamBatchId);
+      } catch (error) {
+        throw classifyUpstreamError(error).error;
+      }
+    }
+    const updated = await ctx.em.nativeUpdate(
+      Batch,
+      { id: batch.id, version: batch.version },
+      { status: BatchStatus.CANCELLING, outcome: BatchStatus.CANCELLED, cancelledAt: new Date(), version: batch.version + 1, updatedAt: new Date() },
+    );
+    if (updated === 0) return this.cancel(ctx, input);
+    await this.deps.queue.schedule(ctx.em, { kind: batch.mode === BatchMode.OFFLINE ? BatchTask.POLL : BatchTask.DISPATCH, subjectId: batch.id, tenantId: batch.tenantId });
+    this.deps.worker.kick();
+    this.publish(batch);
+    return (await ctx.em.fork({ clear: true }).findOne(Batch, { id: batch.id })) ?? batch;
+  }
+
+  async list(ctx: RequestContext, args: { first?: number; after?: string }): Promise<Page<Batch>> {
+    const size = pageSize(args.first);
+    const where: FilterQuery<Batch> = args.after ? { id: { $lt: decodeCursor(args.after) } } : {};
+    return toPage(await ctx.em.find(Batch, where, { orderBy: { id: 'desc' }, limit: size + 1 }), size, Boolean(args.after));
+  }
+
+  /** The batch's items in submission order, optionally by status. */
+  async videos(ctx: RequestContext, batch: Batch, args: { first?: number; after?: string }, status?: VideoStatus[]): Promise<Page<Video>> {
+    const size = pageSize(args.first);
+    const where: FilterQuery<Video> = { batchId: batch.id };
+    if (args.after) where.id = { $gt: decodeCursor(args.after) };
+    if (status?.length) where.status = { $in: status };
+    return toPage(await ctx.em.find(Video, where, { orderBy: { id: 'asc' }, limit: size + 1 }), size, Boolean(args.after));
+  }
+
+  /** Announces a change of the batch to subscribers. */
+  publish(batch: Pick<Batch, 'id' | 'tenantId'>): void {
+    this.deps.pubsub.publish('batch.changed', batch.id, { tenantId: batch.tenantId, batchId: batch.id });
+  }
+
+  client(batch: Batch): UpstreamClient {
+    return this.deps.upstreams.get(batch.upstream);
+  }
+
+  private async require(ctx: RequestContext, globalId: string): Promise<Batch> {
+    const id = expectGlobalId(globalId, BATCH_TYPE_NAME, 'input.batchId');
+    const batch = await ctx.em.findOne(Batch, { id });
+    if (!batch) throw notFound(BATCH_TYPE_NAME, globalId, 'input.batchId');
+    return batch;
+  }
+}
