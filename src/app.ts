@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { connectUpstreams } from './composition/upstreams';
+import { ModelCatalog } from './modules/models/catalog';
 import { buildPipeline, type Pipeline } from './composition/pipeline';
-import { buildServices } from './composition/services';
+import { buildServices, type Services } from './composition/services';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/orm';
 import { forkForTenant } from './db/tenant-scoped';
@@ -48,7 +49,7 @@ export interface Reelgraph {
   emulator?: Emulator;
   localTenant: Tenant;
   /** Parts tests and benchmarks look into. */
-  internals: { pipeline: Pipeline; documents?: DocumentCache };
+  internals: { pipeline: Pipeline; services: Services; documents?: DocumentCache };
   /** Graceful shutdown: drains HTTP and WebSocket, finishes in-flight tasks, closes connections. */
   stop(): Promise<void>;
 }
@@ -92,7 +93,8 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
   const bus = await createEventBus(config.redisUrl, logger);
   cleanups.push(['event bus', () => bus.close()]);
 
-  const { upstreams, emulator } = await connectUpstreams(config, logger);
+  const catalog = ModelCatalog.load(config.models.catalogFile);
+  const { upstreams, emulator } = await connectUpstreams(config, catalog, logger);
   if (emulator) cleanups.push(['embedded emulator', () => emulator.close()]);
 
   const storage = new LocalStorage(path.join(config.dataDir, 'media'));
@@ -110,6 +112,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
   };
   const services = buildServices({
     config,
+    catalog,
     db,
     bus,
     upstreams,
@@ -127,7 +130,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     return { viewer, em, loaders: createLoaders(em), requestId, warnings: [], streams };
   };
   const localViewer: Viewer = { tenantId: localTenant.id, role: 'admin', local: true };
-  const internals: Reelgraph['internals'] = { pipeline };
+  const internals: Reelgraph['internals'] = { pipeline, services };
 
   const server = await startHttpServer({
     schema,

@@ -35,6 +35,8 @@ export interface Config {
   jobs: JobsConfig;
   websocket: WebSocketConfig;
   uploads: UploadsConfig;
+  models: ModelsConfig;
+  guardrails: GuardrailsConfig;
   /** Options for the embedded emulator (`EMULATOR_*`), used only when no `OPENAI_API_KEY` is set. */
   emulator: EmbeddedEmulatorConfig;
 }
@@ -53,6 +55,22 @@ export interface JobsConfig {
   submitAttempts: number;
   /** `BATCH_CONCURRENCY` (8): IMMEDIATE batches keep at most this many submissions in flight per batch. */
   batchConcurrency: number;
+}
+
+/** Where the model catalog comes from, and deployment pins. */
+export interface ModelsConfig {
+  /** `MODEL_CATALOG_FILE`: the operator's catalog (JSON, same shape as the shipped default). */
+  catalogFile: string | undefined;
+  /** `MODEL_PINS` (`sora-2=sora-2-2025-10-06,…`): deployment pins, over the catalog file's `pins`. */
+  pins: Record<string, string>;
+}
+
+/** Content guardrails. */
+export interface GuardrailsConfig {
+  /** `POLICY_FILE`: the operator's content policy (JSON, same shape as the shipped default). */
+  policyFile: string | undefined;
+  /** `MODERATION_BASE_URL` + `MODERATION_API_KEY` (+ `MODERATION_MODEL`, default omni-moderation-latest): an OpenAI-compatible moderation endpoint to screen prompts with. */
+  moderation: { baseURL: string; apiKey: string; model: string } | undefined;
 }
 
 /** Limits of `POST /uploads`. */
@@ -157,6 +175,14 @@ export function loadConfig(env: Env = process.env): Config {
       submitAttempts: read.int('JOB_SUBMIT_ATTEMPTS', 8, 1, 100),
       batchConcurrency: read.int('BATCH_CONCURRENCY', 8, 1, 256),
     },
+    models: {
+      catalogFile: read.optional('MODEL_CATALOG_FILE'),
+      pins: read.pairs('MODEL_PINS'),
+    },
+    guardrails: {
+      policyFile: read.optional('POLICY_FILE'),
+      moderation: moderationConfig(read, problems),
+    },
     uploads: {
       maxBytes: read.int('UPLOAD_MAX_BYTES', 50 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
       ttlSeconds: read.int('UPLOAD_TTL_SECONDS', 24 * 3600, 1, 30 * 24 * 3600),
@@ -173,6 +199,18 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function moderationConfig(read: Reader, problems: string[]): GuardrailsConfig['moderation'] {
+  const baseURL = read.optional('MODERATION_BASE_URL');
+  const apiKey = read.optional('MODERATION_API_KEY');
+  if (!baseURL && !apiKey) return undefined;
+  if (!baseURL || !apiKey) {
+    problems.push('MODERATION_BASE_URL and MODERATION_API_KEY go together: set both to screen prompts with a moderation endpoint, or neither');
+    return undefined;
+  }
+  if (!/^https?:\/\//.test(baseURL)) problems.push(`MODERATION_BASE_URL must be an http(s) URL (got '${baseURL}')`);
+  return { baseURL: baseURL.replace(/\/+$/, ''), apiKey, model: read.string('MODERATION_MODEL', 'omni-moderation-latest') };
 }
 
 /** Hides credentials in a URL before it is echoed in an error message. */
@@ -213,6 +251,22 @@ class Reader {
     if (['0', 'false', 'no', 'off'].includes(raw)) return false;
     this.problems.push(`${name} must be true or false (got '${raw}')`);
     return fallback;
+  }
+
+  /** `a=b,c=d` → { a: 'b', c: 'd' }. */
+  pairs(name: string): Record<string, string> {
+    const raw = this.optional(name);
+    if (raw === undefined) return {};
+    const result: Record<string, string> = {};
+    for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [key, value, extra] = part.split('=').map((p) => p.trim());
+      if (!key || !value || extra !== undefined) {
+        this.problems.push(`${name} must look like alias=snapshot,alias=snapshot (got '${part}')`);
+        continue;
+      }
+      result[key] = value;
+    }
+    return result;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {

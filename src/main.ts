@@ -13,7 +13,17 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await startReelgraph(config);
+  let app;
+  try {
+    app = await startReelgraph(config);
+  } catch (error) {
+    // A bad catalog or policy file is a configuration problem: say what to fix, no stack trace.
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

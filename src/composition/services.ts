@@ -14,7 +14,16 @@ import { CharacterService } from '../modules/characters/character.service';
 import { EventResolver } from '../modules/events/event.resolver';
 import { ExtensionResolver, VideoExtensionsResolver } from '../modules/extensions/extension.resolver';
 import { ExtensionService } from '../modules/extensions/extension.service';
-import { ModelCatalog } from '../modules/models/catalog';
+import { BillingResolver, VideoCostResolver } from '../modules/billing/billing.resolver';
+import { BillingService } from '../modules/billing/billing.service';
+import { BudgetService } from '../modules/billing/budget.service';
+import { Guardrails } from '../modules/guardrails/guardrails';
+import { Moderation } from '../modules/guardrails/moderation';
+import { ContentPolicy } from '../modules/guardrails/policy';
+import type { ModelCatalog } from '../modules/models/catalog';
+import { ModelRouter } from '../modules/models/model-router';
+import { ModelPinChangeResolver, ModelResolver } from '../modules/models/model.resolver';
+import { PinService } from '../modules/models/pin.service';
 import { NodeResolver } from '../modules/node/node.resolver';
 import { StoryboardLive } from '../modules/storyboards/storyboard.live';
 import { StoryboardResolver, StoryboardSceneResolver, VideoStoryboardResolver } from '../modules/storyboards/storyboard.resolver';
@@ -29,7 +38,8 @@ import type { Pipeline } from './pipeline';
 
 /** The feature services and the resolver instances that expose them. */
 export interface Services {
-  catalog: ModelCatalog;
+  router: ModelRouter;
+  budgets: BudgetService;
   uploads: UploadService;
   videos: VideoService;
   characters: CharacterService;
@@ -44,6 +54,7 @@ export interface Services {
 /** Inputs of {@link buildServices}. */
 export interface ServiceInputs {
   config: Config;
+  catalog: ModelCatalog;
   db: Database;
   bus: EventBus;
   upstreams: Upstreams;
@@ -63,23 +74,30 @@ export interface ServiceInputs {
 export function buildServices(inputs: ServiceInputs): Services {
   const { config, db, bus, upstreams, storage, mediaUrls, pipeline, logger } = inputs;
   const { queue, worker, transitions, dispatcher } = pipeline;
-  const catalog = new ModelCatalog();
+  const { catalog } = inputs;
+  const router = new ModelRouter(catalog, new PinService(catalog, { ...catalog.configPins(), ...config.models.pins }));
+  const policy = ContentPolicy.load(config.guardrails.policyFile);
+  const guardrails = new Guardrails(policy, config.guardrails.moderation ? new Moderation(config.guardrails.moderation) : undefined);
+  const budgets = new BudgetService();
+  transitions.addHook(budgets.onVideoTransition);
   const uploads = new UploadService(db.orm, storage, queue, config.uploads);
-  const characters = new CharacterService(upstreams, uploads, storage);
-  const videos = new VideoService({ catalog, characters, uploads, upstreams, queue, worker, dispatcher, transitions, storage, logger });
-  const extensions = new ExtensionService(videos, catalog);
+  const characters = new CharacterService(upstreams, router, guardrails, uploads, storage);
+  const videos = new VideoService({ router, guardrails, budgets, characters, uploads, upstreams, queue, worker, dispatcher, transitions, storage, logger });
+  const extensions = new ExtensionService(videos, router, guardrails);
   const storyboards = new StoryboardService({
     videos,
     extensions,
     characters,
-    catalog,
+    router,
+    guardrails,
+    budgets,
     queue,
     pubsub: bus.pubsub,
     systemContext: inputs.systemContext,
     logger: logger.child({ component: 'storyboards' }),
   });
 
-  const batches = new BatchService({ catalog, upstreams, uploads, storage, queue, worker, pubsub: bus.pubsub });
+  const batches = new BatchService({ router, guardrails, budgets, upstreams, uploads, storage, queue, worker, pubsub: bus.pubsub });
   const batchRunner = new BatchRunner(batches, dispatcher, transitions, queue, storage, { concurrency: config.jobs.batchConcurrency }, logger.child({ component: 'batches' }));
   worker.register(BatchTask.DISPATCH, batchRunner.dispatch);
   worker.register(BatchTask.POLL, batchRunner.poll);
@@ -112,9 +130,15 @@ export function buildServices(inputs: ServiceInputs): Services {
     new VideoStoryboardResolver(),
     new BatchResolver(batches, mediaUrls),
     new VideoBatchResolver(),
+    new ModelResolver(router),
+    new ModelPinChangeResolver(),
+    new BillingResolver(new BillingService(router), budgets),
+    new VideoCostResolver(),
   ];
+  logger.info({ models: catalog.models().map((m) => m.id), policyRules: policy.size, moderation: Boolean(config.guardrails.moderation) }, 'catalog and guardrails loaded');
   return {
-    catalog,
+    router,
+    budgets,
     uploads,
     videos,
     characters,

@@ -1,15 +1,30 @@
 import path from 'node:path';
-import type { Config } from '../config';
+import { type Config, ConfigError } from '../config';
 import { type Emulator, startEmulator } from '../emulator';
 import type { Logger } from '../logger';
+import type { ModelCatalog } from '../modules/models/catalog';
 import { UpstreamClient } from '../upstream/client';
 import { Upstreams } from '../upstream/upstreams';
 
-/** The configured upstream, or the embedded emulator on a loopback port when no key is set. */
-export async function connectUpstreams(config: Config, logger: Logger): Promise<{ upstreams: Upstreams; emulator?: Emulator }> {
+/** Name of the upstream configured by OPENAI_BASE_URL/OPENAI_API_KEY (or embedded). */
+export const DEFAULT_UPSTREAM = 'default';
+
+/**
+ * One `openai` client per upstream of the catalog. `default` is OPENAI_BASE_URL + OPENAI_API_KEY,
+ * or, with no key, the embedded emulator on a loopback port; every other upstream has its own
+ * base URL and reads its key from the variable the catalog names.
+ */
+export async function connectUpstreams(config: Config, catalog: ModelCatalog, logger: Logger): Promise<{ upstreams: Upstreams; emulator?: Emulator }> {
+  const missing = catalog.data.upstreams.filter((u) => u.name !== DEFAULT_UPSTREAM && !process.env[u.apiKeyEnv as string]);
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((u) => `${u.apiKeyEnv} must hold the API key of upstream '${u.name}' (named in the model catalog)`));
+  }
+  const clients = catalog.data.upstreams
+    .filter((u) => u.name !== DEFAULT_UPSTREAM)
+    .map((u) => new UpstreamClient({ name: u.name, baseURL: u.baseUrl as string, apiKey: process.env[u.apiKeyEnv as string] as string }));
   if (config.upstream.mode === 'remote') {
-    const client = new UpstreamClient({ name: 'default', baseURL: config.upstream.baseURL, apiKey: config.upstream.apiKey });
-    return { upstreams: new Upstreams([client], 'default') };
+    clients.push(new UpstreamClient({ name: DEFAULT_UPSTREAM, baseURL: config.upstream.baseURL, apiKey: config.upstream.apiKey }));
+    return { upstreams: new Upstreams(clients, DEFAULT_UPSTREAM) };
   }
   const emulator = await startEmulator({
     host: '127.0.0.1',
@@ -20,6 +35,6 @@ export async function connectUpstreams(config: Config, logger: Logger): Promise<
     assetTtlSeconds: config.emulator.assetTtlSeconds,
     logger: logger.child({ component: 'emulator' }),
   });
-  const client = new UpstreamClient({ name: 'embedded', baseURL: emulator.baseURL, apiKey: 'reelgraph-embedded' });
-  return { upstreams: new Upstreams([client], 'embedded'), emulator };
+  clients.push(new UpstreamClient({ name: DEFAULT_UPSTREAM, baseURL: emulator.baseURL, apiKey: 'reelgraph-embedded' }));
+  return { upstreams: new Upstreams(clients, DEFAULT_UPSTREAM), emulator };
 }

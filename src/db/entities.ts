@@ -1,5 +1,7 @@
 import { Task } from '../jobs/task.entity';
 import { Batch } from '../modules/batches/batch.entity';
+import { TenantBudget } from '../modules/billing/budget.entity';
+import { ModelPin, ModelPinChange } from '../modules/models/pin.entity';
 import { Character } from '../modules/characters/character.entity';
 import { VideoCharacter } from '../modules/characters/video-character.entity';
 import { EventRecord } from '../modules/events/event.entity';
@@ -11,4 +13,4 @@ import { Video } from '../modules/videos/video.entity';
 import { WebhookDelivery } from '../modules/webhooks/webhook-delivery.entity';
 
 /** Every entity Reelgraph persists; the ORM, the migration generator and tests discover them here. */
-export const ENTITIES = [Tenant, Video, Task, EventRecord, WebhookDelivery, Upload, Character, VideoCharacter, Extension, Storyboard, StoryboardScene, Batch];
+export const ENTITIES = [Tenant, Video, Task, EventRecord, WebhookDelivery, Upload, Character, VideoCharacter, Extension, Storyboard, StoryboardScene, Batch, ModelPin, ModelPinChange, TenantBudget];

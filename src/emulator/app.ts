@@ -11,6 +11,7 @@ import { adminRouter } from './routes/admin';
 import { batchesRouter } from './routes/batches';
 import { charactersRouter } from './routes/characters';
 import { filesRouter } from './routes/files';
+import { moderationsRouter } from './routes/moderations';
 import { videosRouter } from './routes/videos';
 
 /** Errors raised by express/send carry an HTTP status (and sometimes headers). */
@@ -66,6 +67,7 @@ export function createApp(ctx: EmulatorContext): express.Express {
   api.use(videosRouter(ctx));
   api.use(filesRouter(ctx));
   api.use(batchesRouter(ctx));
+  api.use(moderationsRouter(ctx));
   app.use('/v1', api);
   app.use(api);
 

@@ -34,3 +34,5 @@ export const requestId = (): string => `req_${hex(16)}`;
 export const eventId = (): string => `evt_${hex(16)}`;
 /** `wh_` + 32 hex chars (the `webhook-id` header, stable across retries). */
 export const webhookMessageId = (): string => `wh_${hex(16)}`;
+/** `modr-` + 32 hex chars (a moderation result). */
+export const moderationId = (): string => `modr-${hex(16)}`;

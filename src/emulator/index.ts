@@ -34,6 +34,7 @@ export type {
 export { ConfigError, generateWebhookSecret };
 export { signWebhook } from './webhooks';
 export { FAIL_INTERNAL_TOKEN } from './guardrails';
+export { MODERATION_FLAG_TOKEN } from './routes/moderations';
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,7 @@
 import { registerNode } from '../graphql/nodes';
 import { Batch } from './batches/batch.entity';
+import { BillingResolver, VideoCostResolver } from './billing/billing.resolver';
+import { ModelPinChangeResolver, ModelResolver } from './models/model.resolver';
 import { BatchResolver, VideoBatchResolver } from './batches/batch.resolver';
 import { BATCH_TYPE_NAME } from './batches/batch.service';
 import { Character } from './characters/character.entity';
@@ -30,6 +32,10 @@ export const RESOLVERS = [
   VideoStoryboardResolver,
   BatchResolver,
   VideoBatchResolver,
+  ModelResolver,
+  ModelPinChangeResolver,
+  BillingResolver,
+  VideoCostResolver,
 ] as const;
 
 registerNode(VIDEO_TYPE_NAME, Video, (ctx, id) => ctx.loaders.videoById.load(id));

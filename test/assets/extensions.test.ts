@@ -57,7 +57,7 @@ describe('extensions', () => {
     // A finished 116 s video (as a long chain would leave): only 4 s remain.
     const em = forkForTenant(server.app.db.orm, server.app.localTenant.id);
     const long = em.create(Video, {
-      tenantId: server.app.localTenant.id, prompt: 'long', model: 'sora-2', resolvedModel: 'sora-2-2025-12-08', upstream: 'embedded',
+      tenantId: server.app.localTenant.id, prompt: 'long', model: 'sora-2', resolvedModel: 'sora-2-2025-12-08', upstream: 'default',
       size: '1280x720', seconds: 116, status: VideoStatus.COMPLETED, upstreamId: 'video_long', videoKey: 'x',
     });
     await em.flush();

@@ -229,3 +229,21 @@ describe('strict contract', () => {
     }
   });
 });
+
+describe('moderations', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('flags the test token and create-time blocked terms through the SDK, and passes everything else', async () => {
+    const result = await h.client.moderations.create({ model: 'omni-moderation-latest', input: ['a calm lake', 'EMULATOR_MODERATION_FLAG fight', 'EMULATOR_BLOCK scene'] });
+    expect(result.results.map((r) => r.flagged)).toEqual([false, true, true]);
+    expect(result.results[1].categories.violence).toBe(true);
+    const bad = await h.client.post('/moderations', { body: { input: 42 } }).catch((e: unknown) => e as { status: number });
+    expect((bad as { status: number }).status).toBe(400);
+  });
+});

@@ -102,7 +102,7 @@ describe.each(databaseKinds())('webhook intake and the transition function (%s)'
     // same upstream progress at once. Exactly one wins; the others see the newer row and stop.
     const fork = em();
     const queued = fork.create(Video, {
-      tenantId: server.app.localTenant.id, prompt: 'Ten reporters', model: 'sora-2', upstream: 'embedded', size: '1280x720', seconds: 4,
+      tenantId: server.app.localTenant.id, prompt: 'Ten reporters', model: 'sora-2', upstream: 'default', size: '1280x720', seconds: 4,
       status: VideoStatus.QUEUED, upstreamId: 'video_race', upstreamStatus: 'queued',
     });
     await fork.flush();

@@ -18,13 +18,13 @@ async function seed(server: TestServer): Promise<void> {
   const tenantId = server.app.localTenant.id;
   const em = forkForTenant(server.app.db.orm, tenantId);
   const clip = em.create(Upload, { tenantId, kind: UploadKind.VIDEO, contentType: 'video/mp4', filename: 'c.mp4', bytes: 1, width: 1, height: 1, storageKey: 'k', expiresAt: new Date() });
-  const characters = ['Mossy', 'Pip'].map((name) => em.create(Character, { tenantId, name, upstream: 'embedded', upstreamId: `char_${name}`, sourceClip: clip }));
+  const characters = ['Mossy', 'Pip'].map((name) => em.create(Character, { tenantId, name, upstream: 'default', upstreamId: `char_${name}`, sourceClip: clip }));
   const storyboard = em.create(Storyboard, { tenantId, model: 'sora-2', size: '1280x720', sceneCount: 1, totalSeconds: 4 });
   let previous: Video | undefined;
   let root: Video | undefined;
   for (let i = 0; i < 60; i++) {
     const video: Video = em.create(Video, {
-      tenantId, prompt: `scene ${i}`, model: 'sora-2', upstream: 'embedded', size: '1280x720', seconds: 4 + i,
+      tenantId, prompt: `scene ${i}`, model: 'sora-2', upstream: 'default', size: '1280x720', seconds: 4 + i,
       status: VideoStatus.COMPLETED, operation: previous ? VideoOperation.EXTEND : VideoOperation.CREATE,
       source: previous ?? null, storyboardId: storyboard.id, videoKey: `${tenantId}/x/video.mp4`,
     });

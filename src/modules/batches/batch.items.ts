@@ -3,7 +3,9 @@ import { createInterface } from 'node:readline';
 import { AppError, badInput, ErrorCode } from '../../errors';
 import type { RequestContext } from '../../graphql/context';
 import type { LocalStorage } from '../../storage/local-storage';
-import type { ModelCatalog, ResolvedModel } from '../models/catalog';
+import { ulid } from '../../ids';
+import type { Guardrails } from '../guardrails/guardrails';
+import type { ModelRouter, Resolution } from '../models/model-router';
 import { UploadKind } from '../uploads/upload.entity';
 import type { UploadService } from '../uploads/upload.service';
 import { MAX_PROMPT_LENGTH } from '../videos/video.inputs';
@@ -14,10 +16,12 @@ export const MAX_BATCH_ITEMS = 50_000;
 
 /** A validated item, ready to become a job. */
 export interface BatchItem {
+  /** The job id (chosen now: canary routing hashes it). */
+  id: string;
   customId: string;
   prompt: string;
   model: string;
-  resolved: ResolvedModel;
+  resolved: Resolution;
   size: string;
   seconds: number;
 }
@@ -35,7 +39,7 @@ interface RawItem {
  * Reads and validates every item before anything is stored or sent, with the same rules as
  * createVideo. The first bad item rejects the whole batch with its index, customId and the reason.
  */
-export async function readItems(ctx: RequestContext, input: SubmitBatchInput, catalog: ModelCatalog, uploads: UploadService, storage: LocalStorage): Promise<BatchItem[]> {
+export async function readItems(ctx: RequestContext, input: SubmitBatchInput, router: ModelRouter, guardrails: Guardrails, uploads: UploadService, storage: LocalStorage): Promise<BatchItem[]> {
   if (Boolean(input.items) === Boolean(input.itemsUploadId)) {
     throw badInput('input.items', 'Give the items inline in `items` or as a JSON Lines upload in `itemsUploadId` (exactly one of them).');
   }
@@ -55,7 +59,8 @@ export async function readItems(ctx: RequestContext, input: SubmitBatchInput, ca
   if (raw.length === 0) throw badInput('input.items', 'A batch needs at least one item.');
   if (raw.length > MAX_BATCH_ITEMS) throw badInput('input.items', `A batch holds at most ${MAX_BATCH_ITEMS} items.`);
   const seen = new Set<string>();
-  return raw.map(({ item, where, field }, index) => {
+  const pins = await router.pins.states(ctx.em);
+  const items = raw.map(({ item, where, field }, index) => {
     const customId = typeof item.customId === 'string' ? item.customId : '';
     const fail = (message: string, suffix: string, allowed?: readonly (string | number)[]) =>
       new AppError(ErrorCode.BAD_USER_INPUT, `${where}${customId ? ` (customId '${customId}')` : ''}: ${message}`, {
@@ -73,15 +78,26 @@ export async function readItems(ctx: RequestContext, input: SubmitBatchInput, ca
     const size = item.size === undefined ? '720x1280' : String(item.size);
     const seconds = item.seconds === undefined ? 4 : Number(item.seconds);
     try {
-      const resolved = catalog.resolve(model, 'model');
-      catalog.checkOutput(resolved, size, seconds, { size: 'size', seconds: 'seconds' });
-      return { customId, prompt, model, resolved, size, seconds };
+      const id = ulid();
+      const resolved = router.resolveWith(pins, ctx.warnings, model, id, 'model');
+      router.catalog.requireCapability(resolved.spec, 'batch', 'model');
+      router.catalog.checkOutput(resolved.spec, size, seconds, { size: 'size', seconds: 'seconds' });
+      guardrails.policy.check(prompt, 'prompt');
+      return { id, customId, prompt, model, resolved, size, seconds };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const suffix = String(error.extensions.field ?? 'model');
-      throw fail(error.message, suffix, error.extensions.allowed as (string | number)[] | undefined);
+      throw new AppError(error.code, `${where}${customId ? ` (customId '${customId}')` : ''}: ${error.message}`, {
+        ...error.extensions,
+        field: field.startsWith('input.items') ? `${field}.${suffix}` : field,
+        index,
+        customId: customId || undefined,
+      });
     }
   });
+  // The moderation endpoint (when configured) screens every prompt, in chunks, before anything is stored.
+  await guardrails.screen(items.map((item, i) => ({ text: item.prompt, field: raw[i].field.startsWith('input.items') ? `${raw[i].field}.prompt` : `${raw[i].where} prompt` })));
+  return items;
 }
 
 /** One JSONL line, in Reelgraph's flat form or the upstream Batch API form. */

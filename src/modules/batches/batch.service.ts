@@ -5,14 +5,15 @@ import type { Topics } from '../../events/topics';
 import type { RequestContext } from '../../graphql/context';
 import { decodeCursor, expectGlobalId, type Page, pageSize, toPage } from '../../graphql/relay';
 import { inputHash, replayIfKnown, replayWinner } from '../../idempotency';
-import { ulid } from '../../ids';
 import type { TaskQueue } from '../../jobs/task-queue';
 import type { Worker } from '../../jobs/worker';
 import type { LocalStorage } from '../../storage/local-storage';
 import type { UpstreamClient } from '../../upstream/client';
 import { classifyUpstreamError } from '../../upstream/errors';
 import type { Upstreams } from '../../upstream/upstreams';
-import type { ModelCatalog } from '../models/catalog';
+import type { BudgetService } from '../billing/budget.service';
+import type { Guardrails } from '../guardrails/guardrails';
+import type { ModelRouter } from '../models/model-router';
 import type { UploadService } from '../uploads/upload.service';
 import { Video } from '../videos/video.entity';
 import { VideoOperation, type VideoStatus } from '../videos/video.enums';
@@ -34,7 +35,9 @@ const INSERT_CHUNK = 500;
 
 /** Collaborators of {@link BatchService}. */
 export interface BatchServiceDeps {
-  catalog: ModelCatalog;
+  router: ModelRouter;
+  guardrails: Guardrails;
+  budgets: BudgetService;
   upstreams: Upstreams;
   uploads: UploadService;
   storage: LocalStorage;
@@ -52,7 +55,7 @@ export class BatchService {
 
   async submit(ctx: RequestContext, input: SubmitBatchInput): Promise<Batch> {
     const { em, viewer } = ctx;
-    const items = await readItems(ctx, input, this.deps.catalog, this.deps.uploads, this.deps.storage);
+    const items = await readItems(ctx, input, this.deps.router, this.deps.guardrails, this.deps.uploads, this.deps.storage);
     const metadata = checkMetadata(input.metadata);
     if (input.mode === BatchMode.OFFLINE) {
       const models = [...new Set(items.map((item) => item.resolved.snapshot))];
@@ -64,7 +67,9 @@ export class BatchService {
     const replay = await replayIfKnown(em, Batch, input.idempotencyKey, hash);
     if (replay) return replay;
 
-    const upstream = this.deps.upstreams.defaultName;
+    const upstreams = [...new Set(items.map((item) => item.resolved.upstream))];
+    if (upstreams.length > 1) throw badInput('input.items', 'The items use models served by different upstreams; submit one batch per upstream.');
+    const upstream = upstreams[0];
     const batch = em.create(Batch, {
       tenantId: viewer.tenantId,
       mode: input.mode,
@@ -76,8 +81,9 @@ export class BatchService {
       inputHash: hash,
     });
     const now = new Date();
+    const { catalog } = this.deps.router;
     const rows = items.map((item) => ({
-      id: ulid(),
+      id: item.id,
       tenantId: viewer.tenantId,
       status: 'PENDING' as VideoStatus,
       progress: 0,
@@ -90,7 +96,7 @@ export class BatchService {
       operation: VideoOperation.CREATE,
       batchId: batch.id,
       customId: item.customId,
-      estimatedCost: this.deps.catalog.estimateCost(item.resolved, item.size, item.seconds),
+      estimatedCost: catalog.estimateCost(item.resolved.spec, item.size, item.seconds),
       version: 1,
       createdAt: now,
       updatedAt: now,
@@ -101,6 +107,9 @@ export class BatchService {
         await tx.flush();
         // Items bypass the unit of work: tens of thousands of rows go in as multi-row inserts.
         for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insertMany(Video, rows.slice(i, i + INSERT_CHUNK));
+        // The whole batch reserves its budget at once: all of it fits, or nothing is stored.
+        const costs = rows.map((row) => row.estimatedCost);
+        await this.deps.budgets.reserve(tx, viewer.tenantId, costs.includes(null) ? null : costs.reduce((sum: number, c) => sum + (c as number), 0), 'input.items');
         await this.deps.queue.schedule(tx, { kind: BatchTask.DISPATCH, subjectId: batch.id, tenantId: viewer.tenantId });
       });
     } catch (error) {

@@ -10,6 +10,9 @@ export class CreateCharacterInput {
   @Field(() => ID, { description: 'An MP4 upload (POST /uploads): 2–4 s of a non-human subject, 16:9 or 9:16, works best.' })
   uploadId!: string;
 
+  @Field({ defaultValue: 'sora-2', description: 'A model the character is for: it is registered on that model\'s upstream, and videos of models on the same upstream can use it.' })
+  model!: string;
+
   @Field(() => String, { nullable: true, description: 'Makes retries safe: the same key with the same input returns the same character.' })
   @Matches(/^[\x21-\x7e]{1,255}$/, { message: 'idempotencyKey must be 1 to 255 printable ASCII characters' })
   idempotencyKey?: string;

@@ -8,6 +8,8 @@ import { runFfmpeg } from '../../media/ffmpeg';
 import type { LocalStorage } from '../../storage/local-storage';
 import { classifyUpstreamError } from '../../upstream/errors';
 import type { Upstreams } from '../../upstream/upstreams';
+import type { Guardrails } from '../guardrails/guardrails';
+import type { ModelRouter } from '../models/model-router';
 import { UploadKind } from '../uploads/upload.entity';
 import type { UploadService } from '../uploads/upload.service';
 import type { Video } from '../videos/video.entity';
@@ -27,6 +29,8 @@ export const MAX_CHARACTERS_PER_VIDEO = 2;
 export class CharacterService {
   constructor(
     private readonly upstreams: Upstreams,
+    private readonly router: ModelRouter,
+    private readonly guardrails: Guardrails,
     private readonly uploads: UploadService,
     private readonly storage: LocalStorage,
   ) {}
@@ -35,11 +39,15 @@ export class CharacterService {
     const { em, viewer } = ctx;
     const name = input.name.trim();
     if (name.length === 0) throw badInput('input.name', 'name must contain text (1 to 80 characters).');
-    const hash = inputHash({ name, uploadId: input.uploadId });
+    // A character lives on the upstream of the model it is for; videos of that model can use it.
+    const { spec } = this.router.catalog.lookup(input.model, 'input.model');
+    this.router.catalog.requireCapability(spec, 'characters', 'input.model');
+    this.guardrails.policy.check(name, 'input.name');
+    const hash = inputHash({ name, uploadId: input.uploadId, upstream: spec.upstream });
     const replay = await replayIfKnown(em, Character, input.idempotencyKey, hash);
     if (replay) return replay;
     const clip = await this.uploads.require(em, input.uploadId, UploadKind.VIDEO, 'input.uploadId');
-    const upstream = this.upstreams.default;
+    const upstream = this.upstreams.get(spec.upstream);
     let created: { id: string };
     try {
       created = await upstream.createCharacter(name, { path: this.storage.pathOf(clip.storageKey), filename: clip.filename, contentType: clip.contentType });

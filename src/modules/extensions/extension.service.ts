@@ -2,10 +2,11 @@ import { AppError, ErrorCode, listValues } from '../../errors';
 import type { RequestContext } from '../../graphql/context';
 import type { Submitter } from '../../jobs/dispatcher';
 import type { Upstreams } from '../../upstream/upstreams';
-import type { ModelCatalog } from '../models/catalog';
+import type { Guardrails } from '../guardrails/guardrails';
+import type { ModelRouter } from '../models/model-router';
 import { VideoOperation } from '../videos/video.enums';
 import { Video } from '../videos/video.entity';
-import { checkPrompt, type VideoService } from '../videos/video.service';
+import type { VideoService } from '../videos/video.service';
 import { Extension, MAX_CHAIN_SECONDS, MAX_EXTENSIONS } from './extension.entity';
 import type { ExtendVideoInput } from './extension.inputs';
 
@@ -46,16 +47,18 @@ export function planExtension(source: Video, previous: Extension | undefined | n
 export class ExtensionService {
   constructor(
     private readonly videos: VideoService,
-    private readonly catalog: ModelCatalog,
+    private readonly router: ModelRouter,
+    private readonly guardrails: Guardrails,
   ) {}
 
   async extend(ctx: RequestContext, input: ExtendVideoInput, storyboardId?: string): Promise<Extension> {
-    const prompt = checkPrompt(input.prompt);
     const source = await this.videos.requireCompleted(ctx, input.videoId, 'extended');
-    const resolved = this.catalog.resolve(source.resolvedModel ?? source.model, 'input.videoId');
-    this.catalog.checkOutput(resolved, source.size, input.seconds);
+    const resolved = this.router.resolveStored(ctx.warnings, source.resolvedModel ?? source.model, 'input.videoId');
+    this.router.catalog.requireCapability(resolved.spec, 'extensions', 'input.videoId');
+    this.router.catalog.checkOutput(resolved.spec, source.size, input.seconds);
     const previous = await ctx.loaders.extensionByVideo.load(source.id);
-    const plan = planExtension(source, previous, input.seconds, resolved.spec.durations);
+    const plan = planExtension(source, previous, input.seconds, resolved.spec.capabilities.durations);
+    const prompt = await this.guardrails.prompt(input.prompt);
     const video = await this.videos.accept(ctx, {
       operation: VideoOperation.EXTEND,
       prompt,
@@ -64,6 +67,7 @@ export class ExtensionService {
       upstream: source.upstream,
       size: source.size,
       seconds: plan.totalSeconds,
+      billedSeconds: input.seconds,
       source,
       storyboardId,
       idempotencyKey: input.idempotencyKey,

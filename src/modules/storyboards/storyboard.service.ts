@@ -6,16 +6,19 @@ import type { Topics } from '../../events/topics';
 import type { RequestContext } from '../../graphql/context';
 import { decodeCursor, type Page, pageSize, toGlobalId, toPage } from '../../graphql/relay';
 import { inputHash, replayIfKnown, replayWinner } from '../../idempotency';
+import { ulid } from '../../ids';
 import type { Task } from '../../jobs/task.entity';
 import type { TaskOutcome, TaskQueue } from '../../jobs/task-queue';
 import type { Logger } from '../../logger';
 import type { CharacterService } from '../characters/character.service';
 import { MAX_CHAIN_SECONDS, MAX_EXTENSIONS } from '../extensions/extension.entity';
 import type { ExtensionService } from '../extensions/extension.service';
-import type { ModelCatalog } from '../models/catalog';
+import type { BudgetService } from '../billing/budget.service';
+import type { Guardrails } from '../guardrails/guardrails';
+import type { ModelRouter } from '../models/model-router';
 import { Video } from '../videos/video.entity';
 import { VideoOperation, VideoStatus } from '../videos/video.enums';
-import { checkPrompt, type VideoService } from '../videos/video.service';
+import type { VideoService } from '../videos/video.service';
 import type { TransitionHook } from '../videos/video.transitions';
 import { VIDEO_TYPE_NAME } from '../videos/video.type';
 import { Storyboard, StoryboardScene, StoryboardStatus } from './storyboard.entity';
@@ -34,7 +37,9 @@ export interface StoryboardDeps {
   videos: VideoService;
   extensions: ExtensionService;
   characters: CharacterService;
-  catalog: ModelCatalog;
+  router: ModelRouter;
+  guardrails: Guardrails;
+  budgets: BudgetService;
   queue: TaskQueue;
   pubsub: PubSub<Topics>;
   systemContext: SystemContext;
@@ -52,15 +57,23 @@ export class StoryboardService {
 
   async create(ctx: RequestContext, input: CreateStoryboardInput): Promise<Storyboard> {
     const { em, viewer } = ctx;
-    const resolved = this.deps.catalog.resolve(input.model);
-    this.checkScenes(input, resolved.spec.durations);
-    const scenes = input.scenes.map((scene, i) => ({ prompt: checkPrompt(scene.prompt, `input.scenes[${i}].prompt`), seconds: scene.seconds }));
-    this.deps.catalog.checkOutput(resolved, input.size, scenes[0].seconds, { size: 'input.size', seconds: 'input.scenes[0].seconds' });
+    const { catalog } = this.deps.router;
+    const firstId = ulid();
+    const resolved = await this.deps.router.resolve(ctx, input.model, firstId);
+    this.checkScenes(input, resolved.spec.capabilities.durations);
+    catalog.checkOutput(resolved.spec, input.size, input.scenes[0].seconds, { size: 'input.size', seconds: 'input.scenes[0].seconds' });
+    if (input.scenes.length > 1) catalog.requireCapability(resolved.spec, 'extensions', 'input.scenes');
+    if (input.characterIds?.length) catalog.requireCapability(resolved.spec, 'characters', 'input.characterIds');
+    await this.deps.guardrails.screen(input.scenes.map((scene, i) => ({ text: scene.prompt, field: `input.scenes[${i}].prompt` })));
+    const scenes = input.scenes.map((scene) => ({ prompt: scene.prompt, seconds: scene.seconds }));
     const hash = inputHash({ scenes, model: input.model, size: input.size, characterIds: input.characterIds });
     const replay = await replayIfKnown(em, Storyboard, input.idempotencyKey, hash);
     if (replay) return replay;
-    const upstream = this.deps.videos.upstreamFor(resolved);
+    const upstream = resolved.upstream;
     const characters = await this.deps.characters.requireForVideo(ctx, input.characterIds ?? [], scenes[0].prompt, upstream);
+    // The whole piece must fit the budget up front; each scene reserves its share when submitted.
+    const total = scenes.reduce((sum, s) => sum + s.seconds, 0);
+    await this.deps.budgets.ensureRoom(em, viewer.tenantId, catalog.estimateCost(resolved.spec, input.size, total), 'input.scenes');
 
     const storyboard = em.create(Storyboard, {
       tenantId: viewer.tenantId,
@@ -79,6 +92,7 @@ export class StoryboardService {
     }
     try {
       await this.deps.videos.accept(ctx, {
+        id: firstId,
         operation: VideoOperation.CREATE,
         prompt: rows[0].prompt,
         model: input.model,

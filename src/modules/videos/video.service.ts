@@ -3,6 +3,7 @@ import { AppError, badInput, ErrorCode, notFound } from '../../errors';
 import type { RequestContext } from '../../graphql/context';
 import { decodeCursor, expectGlobalId, type Page, pageSize, toGlobalId, toPage } from '../../graphql/relay';
 import { inputHash, replayIfKnown, replayWinner } from '../../idempotency';
+import { ulid } from '../../ids';
 import type { Dispatcher } from '../../jobs/dispatcher';
 import { Task } from '../../jobs/task.entity';
 import type { TaskQueue } from '../../jobs/task-queue';
@@ -14,7 +15,10 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Character } from '../characters/character.entity';
 import type { CharacterService } from '../characters/character.service';
 import { VideoCharacter } from '../characters/video-character.entity';
-import type { ModelCatalog, ResolvedModel } from '../models/catalog';
+import type { BudgetService } from '../billing/budget.service';
+import type { Guardrails } from '../guardrails/guardrails';
+import type { ResolvedModel } from '../models/catalog';
+import type { ModelRouter } from '../models/model-router';
 import { Upload, UploadKind } from '../uploads/upload.entity';
 import type { UploadService } from '../uploads/upload.service';
 import { assetPrefix } from '../../jobs/custody';
@@ -27,6 +31,8 @@ import { VIDEO_TYPE_NAME } from './video.type';
 
 /** Everything needed to accept a new job, whatever operation made it. */
 export interface NewJob {
+  /** Id for the job; generated when absent. Given when it was needed earlier (canary routing hashes it). */
+  id?: string;
   operation: VideoOperation;
   prompt: string;
   model: string;
@@ -34,6 +40,8 @@ export interface NewJob {
   upstream: string;
   size: string;
   seconds: number;
+  /** Seconds the upstream renders (and bills): an extension's new segment; defaults to `seconds`. */
+  billedSeconds?: number;
   source?: Video;
   idempotencyKey?: string;
   /** The request as the client sent it, for the idempotency hash. */
@@ -49,7 +57,9 @@ export interface NewJob {
 
 /** Collaborators of {@link VideoService}. */
 export interface VideoServiceDeps {
-  catalog: ModelCatalog;
+  router: ModelRouter;
+  guardrails: Guardrails;
+  budgets: BudgetService;
   characters: CharacterService;
   uploads: UploadService;
   upstreams: Upstreams;
@@ -86,13 +96,18 @@ export class VideoService {
   }
 
   async create(ctx: RequestContext, input: CreateVideoInput): Promise<Video> {
-    const prompt = checkPrompt(input.prompt);
-    const resolved = this.deps.catalog.resolve(input.model);
-    this.deps.catalog.checkOutput(resolved, input.size, input.seconds);
-    const upstream = this.upstreamFor(resolved);
+    const { catalog } = this.deps.router;
+    const id = ulid();
+    const resolved = await this.deps.router.resolve(ctx, input.model, id);
+    catalog.checkOutput(resolved.spec, input.size, input.seconds);
+    if (input.characterIds?.length) catalog.requireCapability(resolved.spec, 'characters', 'input.characterIds');
+    if (input.inputReferenceUploadId) catalog.requireCapability(resolved.spec, 'referenceImages', 'input.inputReferenceUploadId');
+    const prompt = await this.deps.guardrails.prompt(input.prompt);
+    const upstream = resolved.upstream;
     const characters = await this.deps.characters.requireForVideo(ctx, input.characterIds ?? [], prompt, upstream);
     const inputReference = input.inputReferenceUploadId ? await this.requireReference(ctx, input.inputReferenceUploadId, input.size) : undefined;
     return this.accept(ctx, {
+      id,
       operation: VideoOperation.CREATE,
       prompt,
       model: input.model,
@@ -124,13 +139,15 @@ export class VideoService {
 
   /** Remix (legacy upstream path) or edit (`/videos/edits`) of a COMPLETED video. */
   async derive(ctx: RequestContext, operation: VideoOperation.REMIX | VideoOperation.EDIT, input: RemixVideoInput): Promise<Video> {
-    const prompt = checkPrompt(input.prompt);
     const source = await this.requireCompleted(ctx, input.videoId, operation === VideoOperation.REMIX ? 'remixed' : 'edited');
+    const resolved = this.deps.router.resolveStored(ctx.warnings, source.resolvedModel ?? source.model, 'input.videoId');
+    this.deps.router.catalog.requireCapability(resolved.spec, operation === VideoOperation.REMIX ? 'remix' : 'edits', 'input.videoId');
+    const prompt = await this.deps.guardrails.prompt(input.prompt);
     return this.accept(ctx, {
       operation,
       prompt,
       model: source.model,
-      resolved: this.deps.catalog.resolve(source.resolvedModel ?? source.model, 'input.videoId'),
+      resolved,
       upstream: source.upstream,
       size: source.size,
       seconds: source.seconds,
@@ -138,11 +155,6 @@ export class VideoService {
       idempotencyKey: input.idempotencyKey,
       request: { videoId: source.id, prompt },
     });
-  }
-
-  /** The upstream that serves a model. */
-  upstreamFor(_resolved: ResolvedModel): string {
-    return this.deps.upstreams.defaultName;
   }
 
   /** Loads a video by global id for a derivation and checks it finished. */
@@ -166,7 +178,9 @@ export class VideoService {
     const hash = inputHash({ operation: job.operation, ...job.request });
     const replay = await replayIfKnown(em, Video, job.idempotencyKey, hash);
     if (replay) return replay;
+    const estimatedCost = this.deps.router.catalog.estimateCost(job.resolved.spec, job.size, job.billedSeconds ?? job.seconds);
     const video = em.create(Video, {
+      ...(job.id ? { id: job.id } : {}),
       tenantId: viewer.tenantId,
       operation: job.operation,
       prompt: job.prompt,
@@ -180,7 +194,7 @@ export class VideoService {
       storyboardId: job.storyboardId ?? null,
       idempotencyKey: job.idempotencyKey ?? null,
       inputHash: hash,
-      estimatedCost: this.deps.catalog.estimateCost(job.resolved, job.size, job.seconds),
+      estimatedCost,
     });
     (job.characters ?? []).forEach((character, position) => {
       em.create(VideoCharacter, { tenantId: viewer.tenantId, video, character, position });
@@ -188,9 +202,14 @@ export class VideoService {
     this.deps.uploads.markUsed(job.inputReference ? [job.inputReference] : []);
     job.attach?.(video, em);
     const task = this.deps.queue.leased(em, { kind: VideoTask.SUBMIT, subjectId: video.id, tenantId: viewer.tenantId });
+    // The budget reservation and the job commit together: a refused reservation leaves no job.
+    await em.begin();
     try {
-      await em.flush();
+      await this.deps.budgets.reserve(em, viewer.tenantId, estimatedCost);
+      await em.commit();
     } catch (error) {
+      await em.rollback();
+      em.clear();
       return replayWinner(em, Video, job.idempotencyKey, hash, error);
     }
     return this.submitInline(ctx, video, task);

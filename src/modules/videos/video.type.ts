@@ -53,8 +53,11 @@ export class VideoType extends NodeInterface {
   @Field({ description: 'The model asked for (an alias such as `sora-2` or a snapshot).' })
   model!: string;
 
-  @Field(() => String, { nullable: true, description: 'The snapshot that ran the job.' })
+  @Field(() => String, { nullable: true, description: 'The snapshot that ran the job (resolved through pins and canaries when it was accepted).' })
   resolvedModel!: string | null;
+
+  @Field({ description: 'Name of the upstream the job was sent to (from the model catalog).' })
+  upstream!: string;
 
   @Field({ description: '`WIDTHxHEIGHT`, e.g. `1280x720`.' })
   size!: string;

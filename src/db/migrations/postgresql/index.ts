@@ -4,10 +4,12 @@ import { Migration20261121050747_initial } from './Migration20261121050747_initi
 import { Migration20261121053853_live_status } from './Migration20261121053853_live_status';
 import { Migration20261121060517_lineage_and_assets } from './Migration20261121060517_lineage_and_assets';
 import { Migration20261121061831_batches } from './Migration20261121061831_batches';
+import { Migration20261121064223_models_and_budgets } from './Migration20261121064223_models_and_budgets';
 
 export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261121050747_initial', class: Migration20261121050747_initial },
   { name: 'Migration20261121053853_live_status', class: Migration20261121053853_live_status },
   { name: 'Migration20261121060517_lineage_and_assets', class: Migration20261121060517_lineage_and_assets },
   { name: 'Migration20261121061831_batches', class: Migration20261121061831_batches },
+  { name: 'Migration20261121064223_models_and_budgets', class: Migration20261121064223_models_and_budgets },
 ];

@@ -1,0 +1,52 @@
+import { Arg, Ctx, FieldResolver, Float, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { requireAdmin } from '../../graphql/authz';
+import type { RequestContext } from '../../graphql/context';
+import { Video } from '../videos/video.entity';
+import { VideoStatus } from '../videos/video.enums';
+import { CreateVideoInput } from '../videos/video.inputs';
+import { VideoType } from '../videos/video.type';
+import type { BillingService } from './billing.service';
+import { BudgetPayload, BudgetType, CostEstimateType, SetBudgetInput, SpendType } from './billing.type';
+import type { BudgetService, BudgetView } from './budget.service';
+
+@Resolver()
+export class BillingResolver {
+  constructor(
+    private readonly billing: BillingService,
+    private readonly budgets: BudgetService,
+  ) {}
+
+  @Query(() => CostEstimateType, { description: 'Prices a createVideo input with the same validation, without submitting anything.' })
+  async estimateVideoCost(@Arg('input', () => CreateVideoInput) input: CreateVideoInput, @Ctx() ctx: RequestContext): Promise<CostEstimateType> {
+    return this.billing.estimate(ctx, input);
+  }
+
+  @Query(() => SpendType, { description: 'What the viewer\'s videos completed in [from, to) cost; `to` defaults to now.' })
+  async spend(@Arg('from', () => Date) from: Date, @Arg('to', () => Date, { nullable: true }) to: Date | undefined, @Ctx() ctx: RequestContext): Promise<SpendType> {
+    return this.billing.spend(ctx, from, to ?? new Date());
+  }
+
+  @Query(() => BudgetType, { nullable: true, description: 'The viewer\'s monthly budget; null when unlimited.' })
+  async budget(@Ctx() ctx: RequestContext): Promise<BudgetView | null> {
+    return this.budgets.view(ctx.em, ctx.viewer.tenantId);
+  }
+
+  @Mutation(() => BudgetPayload, { description: 'Sets or removes the viewer\'s monthly budget (admin). Enforced atomically: concurrent submissions cannot overrun it.' })
+  async setBudget(@Arg('input', () => SetBudgetInput) input: SetBudgetInput, @Ctx() ctx: RequestContext): Promise<{ budget: BudgetView | null }> {
+    requireAdmin(ctx.viewer, 'Setting a budget');
+    return { budget: await this.budgets.set(ctx.em, ctx.viewer.tenantId, input.monthlyLimit ?? null) };
+  }
+}
+
+/** `Video.cost`, owned by billing. */
+@Resolver(() => VideoType)
+export class VideoCostResolver {
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description: 'Dollars charged: the catalog price of the snapshot and size times the seconds rendered (an extension pays for its new segment). 0 when FAILED or CANCELLED; null while running or when no price is known.',
+  })
+  cost(@Root() video: Video): number | null {
+    if (video.status === VideoStatus.FAILED || video.status === VideoStatus.CANCELLED) return 0;
+    return video.status === VideoStatus.COMPLETED ? (video.estimatedCost ?? null) : null;
+  }
+}
