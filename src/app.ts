@@ -4,7 +4,7 @@ import { connectUpstreams } from './composition/upstreams';
 import { ModelCatalog } from './modules/models/catalog';
 import { buildPipeline, type Pipeline } from './composition/pipeline';
 import { buildServices, type Services } from './composition/services';
-import type { Config } from './config';
+import { type Config, ConfigError } from './config';
 import { type Database, openDatabase } from './db/orm';
 import { forkForTenant } from './db/tenant-scoped';
 import type { Emulator } from './emulator';
@@ -15,7 +15,12 @@ import type { DocumentCache } from './graphql/document-cache';
 import { createErrorFormatter } from './graphql/error-policy';
 import { createLoaders } from './graphql/loaders';
 import { buildReelgraphSchema, resolverContainer } from './graphql/schema';
+import { RedisKeyValueCache } from './graphql/apq-cache';
+import { queryLimitsPlugin } from './graphql/limits';
+import { Authenticator, isLoopback } from './http/auth';
+import { cors, requestGuard } from './http/guard';
 import { healthRoutes } from './http/health.routes';
+import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter, UNLIMITED } from './http/rate-limit';
 import { mediaRoutes } from './http/media.routes';
 import { startHttpServer } from './http/server';
 import { mountWebSocket } from './http/websocket';
@@ -23,6 +28,7 @@ import { ulid } from './ids';
 import type { Worker } from './jobs/worker';
 import { createLogger, type Logger } from './logger';
 import type { Tenant } from './modules/tenants/tenant.entity';
+import { ApiKeyService } from './modules/tenants/api-key.service';
 import { ensureTenant, LOCAL_TENANT_SLUG } from './modules/tenants/tenant.service';
 import { uploadRoutes } from './modules/uploads/upload.routes';
 import { webhookRoutes } from './modules/webhooks/webhook.routes';
@@ -49,7 +55,7 @@ export interface Reelgraph {
   emulator?: Emulator;
   localTenant: Tenant;
   /** Parts tests and benchmarks look into. */
-  internals: { pipeline: Pipeline; services: Services; documents?: DocumentCache };
+  internals: { pipeline: Pipeline; services: Services; auth: Authenticator; apiKeys: ApiKeyService; documents?: DocumentCache };
   /** Graceful shutdown: drains HTTP and WebSocket, finishes in-flight tasks, closes connections. */
   stop(): Promise<void>;
 }
@@ -107,6 +113,12 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
   const webhookSecret = config.webhookSecret ?? (emulator ? persistentSecret(config.dataDir, 'webhook-secret', generateWebhookSecret) : undefined);
   const webhooks = new WebhookService(db.orm, queue, webhookSecret, logger.child({ component: 'webhooks' }));
 
+  const apiKeys = new ApiKeyService(db.orm, config.security.operatorTenant);
+  const localViewer: Viewer = { tenantId: localTenant.id, role: 'admin', local: true, operator: true };
+  const auth = await startAuthenticator(config, apiKeys, localViewer, logger);
+  cleanups.push(['authenticator', async () => auth.stop()]);
+  const limiter = rateLimiter(config, bus);
+
   let contextFor: (viewer: Viewer, requestId: string) => RequestContext = () => {
     throw new Error('context requested before the services were built');
   };
@@ -122,6 +134,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     logger,
     systemContext: (tenantId) => contextFor({ tenantId, role: 'member', local: false }, `system-${ulid()}`),
     webhooks,
+    apiKeys,
   });
   const schema = await buildReelgraphSchema(resolverContainer(services.resolvers));
   contextFor = (viewer, requestId) => {
@@ -129,18 +142,27 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     const streams = { videos: live, events: eventLog, storyboards: services.storyboardLive, batches: services.batchLive };
     return { viewer, em, loaders: createLoaders(em), requestId, warnings: [], streams };
   };
-  const localViewer: Viewer = { tenantId: localTenant.id, role: 'admin', local: true };
-  const internals: Reelgraph['internals'] = { pipeline, services };
+  const internals: Reelgraph['internals'] = { pipeline, services, auth, apiKeys };
+  const limits = { maxDepth: config.security.maxQueryDepth, maxCost: config.security.maxQueryCost };
 
   const server = await startHttpServer({
     schema,
     logger,
     port: config.port,
     host: config.host,
-    context: async (_req, requestId) => contextFor(localViewer, requestId),
+    context: async (_req, res) => contextFor(res.locals.viewer as Viewer, res.locals.requestId as string),
+    guard: requestGuard(auth, limiter),
+    cors: cors(config.security.corsOrigins),
+    introspection: config.security.introspection,
+    bodyLimitBytes: config.security.bodyLimitBytes,
+    persistedQueriesCache: bus.redis ? new RedisKeyValueCache(bus.redis) : undefined,
+    plugins: [queryLimitsPlugin(limits)],
     webSocket: mountWebSocket({
       logger: logger.child({ component: 'ws' }),
-      authenticate: async () => localViewer,
+      auth,
+      limiter,
+      limits,
+      maxSubscriptions: config.security.maxSubscriptionsPerConnection,
       context: contextFor,
       formatError: createErrorFormatter(logger),
       connectionInitWaitTimeout: config.websocket.connectionInitTimeoutMs,
@@ -153,7 +175,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
         { name: 'upstream', check: () => upstreams.default.ping() },
       ]),
       webhookRoutes(webhooks, () => worker.kick(), logger.child({ component: 'webhooks' })),
-      uploadRoutes(services.uploads, async () => localViewer, logger.child({ component: 'uploads' })),
+      uploadRoutes(services.uploads, logger.child({ component: 'uploads' })),
       mediaRoutes(storage, signer),
     ],
   });
@@ -170,6 +192,35 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     { url: `${server.origin}/graphql`, database: db.dialect, events: bus.kind, upstream: emulator ? `embedded emulator at ${emulator.origin}` : upstreams.default.name },
     'Reelgraph is ready',
   );
+  if (auth.localMode) {
+    logger.info(`Local mode: no API keys exist, so requests without a key act as tenant '${localTenant.slug}' (admin). Create a key with \`npm run keys -- create --tenant <slug>\` to require keys.`);
+  }
   let stopped: Promise<void> | undefined;
   return { config, logger, origin: server.origin, publicUrl, db, bus, upstreams, worker, emulator, localTenant, internals, stop: () => (stopped ??= cleanup()) };
 }
+
+/**
+ * Starts authentication. Local mode (no key needed) is allowed on loopback, or anywhere with
+ * ALLOW_ANONYMOUS; bound elsewhere with no keys at all, Reelgraph refuses to start rather than
+ * serve everyone as one tenant.
+ */
+async function startAuthenticator(config: Config, keys: ApiKeyService, localViewer: Viewer, logger: Logger): Promise<Authenticator> {
+  const localModeAllowed = isLoopback(config.host) || config.security.allowAnonymous;
+  if (!localModeAllowed && !(await keys.anyActive())) {
+    throw new ConfigError([
+      `HOST is ${config.host} (not loopback) and no API key exists: create one first (npm run keys -- create --tenant <slug> --role admin), or set ALLOW_ANONYMOUS=true to serve without keys`,
+    ]);
+  }
+  const auth = new Authenticator({ keys, localViewer, localModeAllowed, logger: logger.child({ component: 'auth' }) });
+  await auth.start();
+  return auth;
+}
+
+/** Per-key token buckets: shared through Redis when configured, else in memory; none when switched off. */
+function rateLimiter(config: Config, bus: EventBus): RateLimiter {
+  const { ratePerMinute, rateBurst } = config.security;
+  if (ratePerMinute === 0) return UNLIMITED;
+  const options = { capacity: rateBurst, perSecond: ratePerMinute / 60 };
+  return bus.redis ? new RedisRateLimiter(bus.redis, options) : new MemoryRateLimiter(options);
+}
+

@@ -37,6 +37,7 @@ export interface Config {
   uploads: UploadsConfig;
   models: ModelsConfig;
   guardrails: GuardrailsConfig;
+  security: SecurityConfig;
   /** Options for the embedded emulator (`EMULATOR_*`), used only when no `OPENAI_API_KEY` is set. */
   emulator: EmbeddedEmulatorConfig;
 }
@@ -55,6 +56,32 @@ export interface JobsConfig {
   submitAttempts: number;
   /** `BATCH_CONCURRENCY` (8): IMMEDIATE batches keep at most this many submissions in flight per batch. */
   batchConcurrency: number;
+}
+
+/** Who may call, and how much. */
+export interface SecurityConfig {
+  /** `ALLOW_ANONYMOUS` (false): with no API keys, accept requests without a key even when bound beyond loopback. */
+  allowAnonymous: boolean;
+  /** `OPERATOR_TENANT` (local): the tenant whose admin keys run the deployment (model pins, budgets of every tenant). */
+  operatorTenant: string;
+  /** `RATE_LIMIT_PER_MINUTE` (600; 0 switches limits off): sustained requests per key. */
+  ratePerMinute: number;
+  /** `RATE_LIMIT_BURST` (120): requests a key may send at once before the rate applies. */
+  rateBurst: number;
+  /** `MAX_QUERY_DEPTH` (12). */
+  maxQueryDepth: number;
+  /** `MAX_QUERY_COST` (5000): computed cost (connections count `first` × their nodes). */
+  maxQueryCost: number;
+  /** `MAX_SUBSCRIPTIONS_PER_CONNECTION` (50). */
+  maxSubscriptionsPerConnection: number;
+  /** `MAX_ACTIVE_JOBS_PER_TENANT` (200): jobs with the upstream at once per tenant (IMMEDIATE batches wait for room). */
+  maxActiveJobsPerTenant: number;
+  /** `BODY_LIMIT_BYTES` (1048576): largest GraphQL request body. */
+  bodyLimitBytes: number;
+  /** `INTROSPECTION` (true): partner integrators generate clients from it. */
+  introspection: boolean;
+  /** `CORS_ORIGINS` (none): comma-separated browser origins allowed to call the API. */
+  corsOrigins: string[];
 }
 
 /** Where the model catalog comes from, and deployment pins. */
@@ -175,6 +202,19 @@ export function loadConfig(env: Env = process.env): Config {
       submitAttempts: read.int('JOB_SUBMIT_ATTEMPTS', 8, 1, 100),
       batchConcurrency: read.int('BATCH_CONCURRENCY', 8, 1, 256),
     },
+    security: {
+      allowAnonymous: read.bool('ALLOW_ANONYMOUS', false),
+      operatorTenant: read.string('OPERATOR_TENANT', 'local'),
+      ratePerMinute: read.int('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
+      rateBurst: read.int('RATE_LIMIT_BURST', 120, 1, 1_000_000),
+      maxQueryDepth: read.int('MAX_QUERY_DEPTH', 12, 2, 100),
+      maxQueryCost: read.int('MAX_QUERY_COST', 5000, 10, 10_000_000),
+      maxSubscriptionsPerConnection: read.int('MAX_SUBSCRIPTIONS_PER_CONNECTION', 50, 1, 10_000),
+      maxActiveJobsPerTenant: read.int('MAX_ACTIVE_JOBS_PER_TENANT', 200, 1, 1_000_000),
+      bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+      introspection: read.bool('INTROSPECTION', true),
+      corsOrigins: corsOrigins(read.optional('CORS_ORIGINS'), problems),
+    },
     models: {
       catalogFile: read.optional('MODEL_CATALOG_FILE'),
       pins: read.pairs('MODEL_PINS'),
@@ -199,6 +239,12 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function corsOrigins(raw: string | undefined, problems: string[]): string[] {
+  const origins = (raw ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  for (const origin of origins) if (!/^https?:\/\/[^/]+$/.test(origin)) problems.push(`CORS_ORIGINS entries must be origins like https://app.example.com (got '${origin}')`);
+  return origins;
 }
 
 function moderationConfig(read: Reader, problems: string[]): GuardrailsConfig['moderation'] {

@@ -22,12 +22,13 @@ const REDACT_PATHS = [
   '*.password',
 ];
 
-/** Creates the process logger: JSON lines on stdout, secrets redacted. */
-export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
-  return pino({
+/** Creates the process logger: JSON lines on stdout (or `destination`), secrets redacted. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options = {
     level,
-    base: { service: 'reelgraph', ...base },
+    base: { service: 'reelgraph' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -5,6 +5,9 @@ import { BatchRunner } from '../modules/batches/batch.runner';
 import { BatchTask, BatchService } from '../modules/batches/batch.service';
 import { Batch } from '../modules/batches/batch.entity';
 import type { WebhookService } from '../modules/webhooks/webhook.service';
+import type { ApiKeyService } from '../modules/tenants/api-key.service';
+import { TenantJobLimits } from '../modules/tenants/job-limits';
+import { TenantResolver } from '../modules/tenants/tenant.resolver';
 import type { Database } from '../db/orm';
 import type { EventBus } from '../events/event-bus';
 import type { RequestContext } from '../graphql/context';
@@ -64,6 +67,7 @@ export interface ServiceInputs {
   /** A context acting for a tenant in background work (storyboards advance as their tenant). */
   systemContext: (tenantId: string) => RequestContext;
   webhooks: WebhookService;
+  apiKeys: ApiKeyService;
   logger: Logger;
 }
 
@@ -80,9 +84,10 @@ export function buildServices(inputs: ServiceInputs): Services {
   const guardrails = new Guardrails(policy, config.guardrails.moderation ? new Moderation(config.guardrails.moderation) : undefined);
   const budgets = new BudgetService();
   transitions.addHook(budgets.onVideoTransition);
+  const jobLimits = new TenantJobLimits(config.security.maxActiveJobsPerTenant);
   const uploads = new UploadService(db.orm, storage, queue, config.uploads);
   const characters = new CharacterService(upstreams, router, guardrails, uploads, storage);
-  const videos = new VideoService({ router, guardrails, budgets, characters, uploads, upstreams, queue, worker, dispatcher, transitions, storage, logger });
+  const videos = new VideoService({ router, guardrails, budgets, jobLimits, characters, uploads, upstreams, queue, worker, dispatcher, transitions, storage, logger });
   const extensions = new ExtensionService(videos, router, guardrails);
   const storyboards = new StoryboardService({
     videos,
@@ -98,7 +103,7 @@ export function buildServices(inputs: ServiceInputs): Services {
   });
 
   const batches = new BatchService({ router, guardrails, budgets, upstreams, uploads, storage, queue, worker, pubsub: bus.pubsub });
-  const batchRunner = new BatchRunner(batches, dispatcher, transitions, queue, storage, { concurrency: config.jobs.batchConcurrency }, logger.child({ component: 'batches' }));
+  const batchRunner = new BatchRunner(batches, dispatcher, transitions, queue, storage, { concurrency: config.jobs.batchConcurrency, jobLimits }, logger.child({ component: 'batches' }));
   worker.register(BatchTask.DISPATCH, batchRunner.dispatch);
   worker.register(BatchTask.POLL, batchRunner.poll);
   worker.register(BatchTask.REFRESH, batchRunner.refresh);
@@ -134,6 +139,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     new ModelPinChangeResolver(),
     new BillingResolver(new BillingService(router), budgets),
     new VideoCostResolver(),
+    new TenantResolver(inputs.apiKeys),
   ];
   logger.info({ models: catalog.models().map((m) => m.id), policyRules: policy.size, moderation: Boolean(config.guardrails.moderation) }, 'catalog and guardrails loaded');
   return {

@@ -9,6 +9,8 @@ export interface EventBus {
   pubsub: PubSub<Topics>;
   /** 'memory' or 'redis'. */
   kind: 'memory' | 'redis';
+  /** A Redis connection for commands (rate limits, persisted queries), when Redis is configured. */
+  redis?: Redis;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function createEventBus(redisUrl: string | undefined, logger: Logge
   return {
     pubsub: createPubSub<Topics>({ eventTarget }),
     kind: 'redis',
+    redis: publishClient,
     close: async () => {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },

@@ -1,5 +1,5 @@
 import type { PubSub } from '@graphql-yoga/subscription';
-import { type LiveIterator, subscribeNow } from './subscribe-now';
+import { type LiveIterator, stoppable, subscribeNow } from './subscribe-now';
 import type { Topics } from './topics';
 
 /** Topics whose events only say "this object changed" (routed by the object's id). */
@@ -25,7 +25,7 @@ export async function openReloadingStream<T>(
     await changes.return();
     throw missing();
   }
-  return follow(current, changes, load, finished);
+  return stoppable(follow(current, changes, load, finished), changes);
 }
 
 async function* follow<T>(current: T, changes: LiveIterator<unknown>, load: () => Promise<T | null>, finished: (value: T) => boolean): AsyncGenerator<T> {

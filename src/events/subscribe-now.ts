@@ -27,3 +27,26 @@ export function subscribeNow<K extends keyof Topics & string>(pubsub: PubSub<Top
     },
   };
 }
+
+/**
+ * Makes a stream generator stop as soon as its consumer stops. A generator suspended in
+ * `await changes.next()` cannot run `return()` until that wait ends, so a client that completes a
+ * subscription would leave the generator, its listener and the server's bookkeeping waiting for an
+ * event that may never come. This `return()` ends the wait first (`changes.return()` resolves the
+ * pending `next()` as done), then the generator returns through its `finally`.
+ */
+export function stoppable<T>(generator: AsyncGenerator<T>, changes: LiveIterator<unknown>): AsyncGenerator<T> {
+  const stream: AsyncGenerator<T> = {
+    next: (...args) => generator.next(...args),
+    return: async (value) => {
+      await changes.return();
+      return generator.return(value as T);
+    },
+    throw: (error) => generator.throw(error),
+    [Symbol.asyncIterator]: () => stream,
+    [Symbol.asyncDispose]: async () => {
+      await stream.return(undefined as T);
+    },
+  };
+  return stream;
+}

@@ -13,6 +13,8 @@ export interface Viewer {
   keyId?: string;
   /** True for the implicit local tenant (no keys configured, loopback only). */
   local: boolean;
+  /** An admin of the operator tenant: may change deployment-wide settings (model pins, budgets). */
+  operator?: boolean;
 }
 
 /** A non-fatal notice returned in the response's `extensions.warnings`. */

@@ -40,7 +40,8 @@ export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof AppError) {
-      return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: { ...original.extensions } };
+      const { http: _http, ...extensions } = original.extensions;
+      return { message: original.message, locations: formatted.locations, path: formatted.path, extensions };
     }
     if (original instanceof ArgumentValidationError) {
       const issues = flatten((original.extensions.validationErrors ?? []) as ValidationIssue[], 'input').map((i) => ({

@@ -4,7 +4,8 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { RequestContext } from '../graphql/context';
@@ -12,8 +13,8 @@ import { createErrorFormatter } from '../graphql/error-policy';
 import { ulid } from '../ids';
 import type { Logger } from '../logger';
 
-/** Builds the per-operation context of an HTTP request. */
-export type HttpContextFactory = (req: Request, requestId: string) => Promise<RequestContext>;
+/** Builds the per-operation context of an HTTP request (the guard already put the viewer in `res.locals.viewer`). */
+export type HttpContextFactory = (req: Request, res: Response) => Promise<RequestContext>;
 
 /** Something that mounts routes on the express app (before the GraphQL endpoint). */
 export type RouteMounter = (app: Express) => void;
@@ -31,8 +32,16 @@ export interface HttpServerOptions {
   webSocket?: WebSocketMounter;
   /** Extra Apollo plugins (limits, persisted queries, metrics). */
   plugins?: ApolloServerPlugin<RequestContext>[];
-  /** Largest JSON body accepted on /graphql. Default 1 MiB. */
-  bodyLimit?: string;
+  /** Largest JSON body accepted on /graphql, in bytes. Default 1 MiB. */
+  bodyLimitBytes?: number;
+  /** Runs before /graphql and /uploads: authentication and rate limits. */
+  guard?: RequestHandler;
+  /** Runs first on every request (CORS). */
+  cors?: RequestHandler;
+  /** Schema introspection (on by default: integrators generate clients from it). */
+  introspection?: boolean;
+  /** Cache for automatic persisted queries (Apollo's in-memory LRU when absent). */
+  persistedQueriesCache?: KeyValueCache<string>;
   port: number;
   host: string;
   /** How long shutdown waits for in-flight HTTP requests. Default 10 s. */
@@ -80,7 +89,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    introspection: true,
+    introspection: options.introspection ?? true,
+    persistedQueries: { cache: options.persistedQueriesCache, ttl: 24 * 3600 },
     // Reelgraph owns the shutdown order (stop claiming work, drain, close the database); Apollo's
     // own signal handlers would race it and re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
@@ -101,11 +111,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     res.setHeader('x-request-id', requestId);
     next();
   });
+  if (options.cors) app.use(options.cors);
+  if (options.guard) app.use(['/graphql', '/uploads'], options.guard);
   for (const mount of options.routes) mount(app);
   app.use(
     '/graphql',
-    express.json({ limit: options.bodyLimit ?? '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req, res }) => options.context(req, res.locals.requestId as string) }),
+    express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024 }),
+    expressMiddleware(apollo, { context: async ({ req, res }) => options.context(req, res) }),
   );
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such route. GraphQL lives at /graphql.' } });

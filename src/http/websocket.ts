@@ -1,25 +1,25 @@
-import type { IncomingMessage } from 'node:http';
 import { type GraphQLFormattedError, GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import type { WebSocketServer } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { AppError, ErrorCode } from '../errors';
 import type { RequestContext, Viewer } from '../graphql/context';
 import { DocumentCache } from '../graphql/document-cache';
+import { checkQuery, type QueryLimits } from '../graphql/limits';
 import { ulid } from '../ids';
 import type { Logger } from '../logger';
+import { AUTH_MESSAGES, type Authenticator } from './auth';
+import { rateKey } from './guard';
+import type { RateLimiter } from './rate-limit';
 
 /**
  * Close codes Reelgraph uses on the WebSocket, beyond the graphql-transport-ws ones
- * (4400 bad request, 4401 unauthorized, 4408 connection-init timeout, 4409 subscriber exists).
+ * (4400 bad request, 4408 connection-init timeout, 4409 subscriber exists).
  */
 export const CloseCode = {
   /** The connection was not (or is no longer) authenticated, e.g. its key was revoked. */
   Unauthorized: 4401,
-  /** The key may not do this. */
-  Forbidden: 4403,
   /** No `connection_init` within the allowed time. */
   ConnectionInitTimeout: 4408,
-  /** Too many subscriptions on one connection. */
-  TooManySubscriptions: 4429,
   /** The server is shutting down; reconnect to another instance. */
   GoingAway: 1001,
 } as const;
@@ -27,8 +27,11 @@ export const CloseCode = {
 /** Options of {@link mountWebSocket}. */
 export interface WebSocketOptions {
   logger: Logger;
-  /** Resolves the viewer from the upgrade request and the `connection_init` payload; null refuses. */
-  authenticate(request: IncomingMessage, params: Record<string, unknown> | undefined): Promise<Viewer | null>;
+  auth: Authenticator;
+  limiter: RateLimiter;
+  limits: QueryLimits;
+  /** Subscriptions one connection may hold at once. */
+  maxSubscriptions: number;
   /** Builds a subscription's context for a viewer. */
   context(viewer: Viewer, requestId: string): RequestContext;
   /** Time allowed between connecting and `connection_init`. Default 10 s. */
@@ -41,28 +44,60 @@ export interface WebSocketOptions {
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
 }
 
+/** What the server knows about one open connection. */
+interface Connection {
+  viewer: Viewer;
+  operations: Set<string>;
+}
+
+function refusal(error: AppError): GraphQLError[] {
+  return [error];
+}
+
 /**
  * graphql-ws (`graphql-transport-ws`) on the shared HTTP server. The viewer is resolved once per
- * connection; each operation gets its own context; documents come from a {@link DocumentCache},
- * so a re-subscribe does not re-parse or re-validate.
+ * connection from `connection_init` (close 4401 when the key is missing or invalid); each
+ * operation is rate limited, measured against the query limits, capped per connection, and gets
+ * its own context; documents come from a {@link DocumentCache}, so a re-subscribe does not
+ * re-parse or re-validate. Revoking a key closes its connections with 4401.
  */
 export function mountWebSocket(options: WebSocketOptions) {
   return (wss: WebSocketServer, schema: GraphQLSchema) => {
     const documents = new DocumentCache(schema);
-    const viewers = new WeakMap<object, Viewer>();
+    const connections = new Map<WebSocket, Connection>();
+    options.auth.onRevoked((keyIds) => {
+      for (const [socket, connection] of connections) {
+        if (connection.viewer.keyId && keyIds.has(connection.viewer.keyId)) socket.close(CloseCode.Unauthorized, 'API key revoked');
+      }
+    });
+
     const disposable = useServer<Record<string, unknown> | undefined>(
       {
         schema,
         connectionInitWaitTimeout: options.connectionInitWaitTimeout ?? 10_000,
         onConnect: async (ctx) => {
-          const viewer = await options.authenticate(ctx.extra.request, ctx.connectionParams);
-          if (!viewer) return false;
-          viewers.set(ctx.extra.socket, viewer);
+          const result = await options.auth.fromConnection(ctx.connectionParams, ctx.extra.request);
+          if ('failure' in result) {
+            ctx.extra.socket.close(CloseCode.Unauthorized, AUTH_MESSAGES[result.failure].slice(0, 120));
+            return false;
+          }
+          connections.set(ctx.extra.socket, { viewer: result.viewer, operations: new Set() });
           return true;
         },
-        onSubscribe: (ctx, id, payload) => {
-          const viewer = viewers.get(ctx.extra.socket);
-          if (!viewer) return [new GraphQLError('Not authenticated.', { extensions: { code: 'UNAUTHENTICATED' } })];
+        onClose: (ctx) => {
+          connections.delete(ctx.extra.socket);
+        },
+        onSubscribe: async (ctx, id, payload) => {
+          const connection = connections.get(ctx.extra.socket);
+          if (!connection) return [new GraphQLError(AUTH_MESSAGES.missing, { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+          if (connection.operations.size >= options.maxSubscriptions) {
+            return refusal(new AppError(ErrorCode.RATE_LIMITED, `This connection already has ${options.maxSubscriptions} subscriptions, the most allowed; complete one or open another connection.`, { limit: options.maxSubscriptions }));
+          }
+          const decision = await options.limiter.take(rateKey(connection.viewer));
+          if (!decision.allowed) {
+            const seconds = Math.ceil(decision.retryAfterMs / 1000);
+            return refusal(new AppError(ErrorCode.RATE_LIMITED, `Too many requests for this API key; retry in ${seconds} s.`, { retryAfterSeconds: seconds }));
+          }
           let cached;
           try {
             cached = documents.get(payload.query);
@@ -71,20 +106,33 @@ export function mountWebSocket(options: WebSocketOptions) {
           }
           if (cached.errors.length > 0) return cached.errors;
           const operation = getOperationAST(cached.document, payload.operationName);
-          if (!operation) return [new GraphQLError('No operation matches operationName.', { extensions: { code: 'BAD_USER_INPUT' } })];
+          if (!operation) return [new GraphQLError('No operation matches operationName.', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
+          try {
+            checkQuery(schema, cached.document, operation, payload.variables ?? undefined, options.limits);
+          } catch (error) {
+            if (error instanceof AppError) return refusal(error);
+            throw error;
+          }
+          connection.operations.add(id);
           return {
             schema,
             document: cached.document,
             operationName: payload.operationName,
             variableValues: payload.variables,
-            contextValue: options.context(viewer, `ws-${id}-${ulid().slice(-8)}`),
+            contextValue: options.context(connection.viewer, `ws-${id}-${ulid().slice(-8)}`),
           };
+        },
+        onComplete: (ctx, id) => {
+          connections.get(ctx.extra.socket)?.operations.delete(id);
         },
         onNext: (_ctx, _id, _payload, _args, result) => {
           if (!result.errors?.length) return undefined;
           return { ...result, errors: result.errors.map((error) => options.formatError(error.toJSON(), error)) };
         },
-        onError: (_ctx, _id, _payload, errors) => errors.map((error) => options.formatError(error.toJSON(), error)),
+        onError: (ctx, id, _payload, errors) => {
+          connections.get(ctx.extra.socket)?.operations.delete(id);
+          return errors.map((error) => options.formatError(error.toJSON(), error));
+        },
       },
       wss,
       options.keepAliveMs ?? 12_000,

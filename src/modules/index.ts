@@ -2,6 +2,7 @@ import { registerNode } from '../graphql/nodes';
 import { Batch } from './batches/batch.entity';
 import { BillingResolver, VideoCostResolver } from './billing/billing.resolver';
 import { ModelPinChangeResolver, ModelResolver } from './models/model.resolver';
+import { TenantResolver } from './tenants/tenant.resolver';
 import { BatchResolver, VideoBatchResolver } from './batches/batch.resolver';
 import { BATCH_TYPE_NAME } from './batches/batch.service';
 import { Character } from './characters/character.entity';
@@ -36,6 +37,7 @@ export const RESOLVERS = [
   ModelPinChangeResolver,
   BillingResolver,
   VideoCostResolver,
+  TenantResolver,
 ] as const;
 
 registerNode(VIDEO_TYPE_NAME, Video, (ctx, id) => ctx.loaders.videoById.load(id));

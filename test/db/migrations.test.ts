@@ -75,6 +75,7 @@ const SEED_ROWS: [string, (db: DbKind) => Record<string, unknown> | Record<strin
   ['batch', (db) => ({ id: B, tenant_id: T, mode: 'IMMEDIATE', status: 'COMPLETED', total: 1, upstream: 'embedded', version: 1, created_at: when(db), updated_at: when(db) })],
   ['model_pin', (db) => ({ alias: 'sora-2', snapshot: 'sora-2-2025-10-06', version: 1, updated_at: when(db) })],
   ['model_pin_change', (db) => ({ id: '01SEEDPINCHANGE000000000AA', alias: 'sora-2', action: 'PIN', from_snapshot: 'sora-2-2025-12-08', to_snapshot: 'sora-2-2025-10-06', actor: 'local', reason: 'seed', created_at: when(db) })],
+  ['api_key', (db) => ({ id: '01SEEDAPIKEY0000000000000A', tenant_id: T, role: 'admin', name: 'seed', prefix: 'rgk_seed', hash: 'a'.repeat(64), created_at: when(db) })],
   ['tenant_budget', () => ({ tenant_id: T, limit_micros: 10_000_000, period_start: Date.parse('2026-11-01T00:00:00Z'), committed_micros: 400_000 })],
 ];
 

@@ -43,6 +43,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JOBS_IDLE_POLL_MS: '200',
+    // Tests poll quickly; the rate-limit test switches limits on explicitly.
+    RATE_LIMIT_PER_MINUTE: '0',
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   };
@@ -69,4 +71,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       if (!options.database) await database?.drop();
     },
   };
+}
+
+/** How many SQL statements `server` issued while `run` ran (query-count and "refused before executing" checks). */
+export async function countQueries(server: TestServer, run: () => Promise<unknown>): Promise<number> {
+  let count = 0;
+  const stop = server.app.db.queryLog.listen(() => count++);
+  try {
+    await run();
+  } finally {
+    stop();
+  }
+  return count;
 }

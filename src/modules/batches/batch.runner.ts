@@ -10,6 +10,7 @@ import type { Logger } from '../../logger';
 import type { LocalStorage } from '../../storage/local-storage';
 import { classifyUpstreamError } from '../../upstream/errors';
 import { normalizeVideo } from '../../upstream/upstream-video';
+import type { TenantJobLimits } from '../tenants/job-limits';
 import { Video } from '../videos/video.entity';
 import { VideoStatus } from '../videos/video.enums';
 import { type JobError, jobErrorFromAppError, planCancelled, planFailed, planSubmitted } from '../videos/video.state';
@@ -38,6 +39,8 @@ const UPSTREAM_ENDED = new Set(['completed', 'failed', 'expired', 'cancelled']);
 export interface BatchRunnerOptions {
   /** IMMEDIATE mode: submissions in flight at once per batch. */
   concurrency: number;
+  /** The per-tenant cap on active jobs. */
+  jobLimits: TenantJobLimits;
 }
 
 /**
@@ -116,7 +119,10 @@ export class BatchRunner {
   };
 
   private async submitRound(task: Task, em: SqlEntityManager, batch: Batch): Promise<TaskOutcome> {
-    const pending = await em.find(Video, { batchId: batch.id, status: VideoStatus.PENDING }, { orderBy: { id: 'asc' }, limit: this.options.concurrency, fields: ['id'] });
+    // Submit only into the room the tenant's cap on active jobs leaves; wait when there is none.
+    const room = await this.options.jobLimits.room(em, batch.tenantId);
+    if (room === 0) return { retryInMs: 2000, healthy: true };
+    const pending = await em.find(Video, { batchId: batch.id, status: VideoStatus.PENDING }, { orderBy: { id: 'asc' }, limit: Math.min(room, this.options.concurrency), fields: ['id'] });
     if (pending.length === 0) return { done: true };
     const results = await Promise.all(pending.map((video) => this.dispatcher.submit(em, video.id)));
     let pauseMs = 0;

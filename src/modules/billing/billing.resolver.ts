@@ -1,5 +1,7 @@
 import { Arg, Ctx, FieldResolver, Float, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { requireAdmin } from '../../graphql/authz';
+import { badInput } from '../../errors';
+import { requireOperator } from '../../graphql/authz';
+import { Tenant } from '../tenants/tenant.entity';
 import type { RequestContext } from '../../graphql/context';
 import { Video } from '../videos/video.entity';
 import { VideoStatus } from '../videos/video.enums';
@@ -31,10 +33,16 @@ export class BillingResolver {
     return this.budgets.view(ctx.em, ctx.viewer.tenantId);
   }
 
-  @Mutation(() => BudgetPayload, { description: 'Sets or removes the viewer\'s monthly budget (admin). Enforced atomically: concurrent submissions cannot overrun it.' })
+  @Mutation(() => BudgetPayload, { description: 'Sets or removes a tenant\'s monthly budget (operator admin). Enforced atomically: concurrent submissions cannot overrun it.' })
   async setBudget(@Arg('input', () => SetBudgetInput) input: SetBudgetInput, @Ctx() ctx: RequestContext): Promise<{ budget: BudgetView | null }> {
-    requireAdmin(ctx.viewer, 'Setting a budget');
-    return { budget: await this.budgets.set(ctx.em, ctx.viewer.tenantId, input.monthlyLimit ?? null) };
+    requireOperator(ctx.viewer, 'Setting a budget');
+    let tenantId = ctx.viewer.tenantId;
+    if (input.tenant) {
+      const tenant = await ctx.em.findOne(Tenant, { slug: input.tenant });
+      if (!tenant) throw badInput('input.tenant', `No tenant '${input.tenant}' exists.`);
+      tenantId = tenant.id;
+    }
+    return { budget: await this.budgets.set(ctx.em, tenantId, input.monthlyLimit ?? null) };
   }
 }
 

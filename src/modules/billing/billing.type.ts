@@ -50,6 +50,9 @@ export class BudgetPayload {
 
 @InputType('SetBudgetInput')
 export class SetBudgetInput {
+  @Field(() => String, { nullable: true, description: 'The tenant\'s slug; the caller\'s own tenant when omitted.' })
+  tenant?: string;
+
   @Field(() => Float, { nullable: true, description: 'Dollars per calendar month; null removes the budget.' })
   monthlyLimit!: number | null;
 }

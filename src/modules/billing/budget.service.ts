@@ -134,7 +134,8 @@ export class BudgetService {
     const jobs = await em.find(
       Video,
       { tenantId, createdAt: { $gte: new Date(period) }, status: { $nin: [VideoStatus.FAILED, VideoStatus.CANCELLED] } },
-      { fields: ['estimatedCost'] },
+      // The operator sets other tenants' budgets: read that tenant's jobs, not the caller's.
+      { fields: ['estimatedCost'], filters: false },
     );
     return jobs.reduce((sum, job) => sum + toMicros(job.estimatedCost ?? 0), 0);
   }

@@ -1,10 +1,10 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { PubSub } from '@graphql-yoga/subscription';
 import { badInput } from '../../errors';
-import type { Topics } from '../../events/topics';
+import type { EventLogged, Topics } from '../../events/topics';
 import type { RequestContext } from '../../graphql/context';
 import { encodeCursor, type Page, pageSize, readCursor, toPage } from '../../graphql/relay';
-import { subscribeNow } from '../../events/subscribe-now';
+import { type LiveIterator, stoppable, subscribeNow } from '../../events/subscribe-now';
 import type { Video } from '../videos/video.entity';
 import type { TransitionEffects } from '../videos/video.transitions';
 import { EventRecord, EventSubject } from './event.entity';
@@ -76,8 +76,12 @@ export class EventLog {
    * starts at the present. Live notifications only say "look again"; the rows are always read
    * from the log in `seq` order, so ordering across instances cannot reorder or drop events.
    */
-  async *stream(ctx: RequestContext, args: { after?: string; subjectId?: string }): AsyncGenerator<EventRecord> {
+  stream(ctx: RequestContext, args: { after?: string; subjectId?: string }): AsyncGenerator<EventRecord> {
     const notifications = subscribeNow(this.pubsub, 'tenant.events', ctx.viewer.tenantId);
+    return stoppable(this.replayThenFollow(ctx, args, notifications), notifications);
+  }
+
+  private async *replayThenFollow(ctx: RequestContext, args: { after?: string; subjectId?: string }, notifications: LiveIterator<EventLogged>): AsyncGenerator<EventRecord> {
     try {
       let cursor = args.after ? parseEventCursor(args.after) : await this.latest(ctx.em);
       for (;;) {

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { actorOf, requireAdmin } from '../../graphql/authz';
+import { actorOf, requireOperator } from '../../graphql/authz';
 import type { RequestContext } from '../../graphql/context';
 import { PageArgs, toGlobalId } from '../../graphql/relay';
 import type { ModelSpec } from './catalog';
@@ -48,33 +48,33 @@ export class ModelResolver {
     return entry ? toModel(entry.spec, await this.router.pins.state(ctx.em, entry.spec.id)) : null;
   }
 
-  @Query(() => ModelPinChangeConnection, { description: 'Recorded pin changes, newest first (admin).' })
+  @Query(() => ModelPinChangeConnection, { description: 'Recorded pin changes, newest first (operator admin).' })
   async modelPinHistory(@Arg('model', () => String, { nullable: true }) model: string | undefined, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: RequestContext) {
-    requireAdmin(ctx.viewer, 'Reading the pin history');
+    requireOperator(ctx.viewer, 'Reading the pin history');
     return this.router.pins.history(ctx.em, model, page);
   }
 
-  @Mutation(() => ModelPinPayload, { description: 'Pins an alias to a snapshot for new jobs (admin). Ends any canary.' })
+  @Mutation(() => ModelPinPayload, { description: 'Pins an alias to a snapshot for new jobs (operator admin). Ends any canary.' })
   async pinModel(@Arg('input', () => PinModelInput) input: PinModelInput, @Ctx() ctx: RequestContext): Promise<ModelPinPayload> {
-    requireAdmin(ctx.viewer, 'Pinning a model');
+    requireOperator(ctx.viewer, 'Pinning a model');
     return this.payload(ctx, await this.router.pins.pin(ctx.em, input.model, input.snapshot, actorOf(ctx.viewer), input.reason));
   }
 
-  @Mutation(() => ModelPinPayload, { description: 'Undoes the alias\'s last pin change (admin): new jobs go back to the snapshot they ran before.' })
+  @Mutation(() => ModelPinPayload, { description: 'Undoes the alias\'s last pin change (operator admin): new jobs go back to the snapshot they ran before.' })
   async rollbackModelPin(@Arg('input', () => RollbackModelPinInput) input: RollbackModelPinInput, @Ctx() ctx: RequestContext): Promise<ModelPinPayload> {
-    requireAdmin(ctx.viewer, 'Rolling back a pin');
+    requireOperator(ctx.viewer, 'Rolling back a pin');
     return this.payload(ctx, await this.router.pins.rollback(ctx.em, input.model, actorOf(ctx.viewer), input.reason));
   }
 
-  @Mutation(() => ModelPinPayload, { description: 'Routes a deterministic share of new jobs of an alias to a candidate snapshot (admin).' })
+  @Mutation(() => ModelPinPayload, { description: 'Routes a deterministic share of new jobs of an alias to a candidate snapshot (operator admin).' })
   async startModelCanary(@Arg('input', () => StartModelCanaryInput) input: StartModelCanaryInput, @Ctx() ctx: RequestContext): Promise<ModelPinPayload> {
-    requireAdmin(ctx.viewer, 'Starting a canary');
+    requireOperator(ctx.viewer, 'Starting a canary');
     return this.payload(ctx, await this.router.pins.startCanary(ctx.em, input.model, input.snapshot, input.percent, actorOf(ctx.viewer), input.reason));
   }
 
-  @Mutation(() => ModelPinPayload, { description: 'Ends an alias\'s canary (admin). Promote a canary with pinModel.' })
+  @Mutation(() => ModelPinPayload, { description: 'Ends an alias\'s canary (operator admin). Promote a canary with pinModel.' })
   async stopModelCanary(@Arg('input', () => StopModelCanaryInput) input: StopModelCanaryInput, @Ctx() ctx: RequestContext): Promise<ModelPinPayload> {
-    requireAdmin(ctx.viewer, 'Stopping a canary');
+    requireOperator(ctx.viewer, 'Stopping a canary');
     return this.payload(ctx, await this.router.pins.stopCanary(ctx.em, input.model, actorOf(ctx.viewer), input.reason));
   }
 

@@ -166,6 +166,8 @@ export class StoryboardService {
       );
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
+      // The tenant is at its cap on active jobs: the next scene waits for room instead of failing.
+      if (error.code === ErrorCode.RATE_LIMITED) return { retryInMs: 5000, error: error.message };
       return this.finish(em, storyboard, { status: StoryboardStatus.FAILED, errorCode: error.code, errorMessage: `Scene ${next.index} was refused: ${error.message}` });
     }
     const moved = await em.transactional(async (tx) => {

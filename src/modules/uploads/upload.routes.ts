@@ -3,22 +3,16 @@ import type { Viewer } from '../../graphql/context';
 import type { Logger } from '../../logger';
 import { asRejection, type UploadService } from './upload.service';
 
-/** Resolves the viewer of an HTTP request (null: not authenticated). */
-export type HttpViewer = (req: Request) => Promise<Viewer | null>;
-
 /**
  * `POST /uploads` (multipart/form-data, one part named `file`): 201 with the upload's id, kind,
  * type and dimensions; 413 over the size limit, 415 for content that is not a supported image or
  * MP4 video, 400 for a malformed request. Errors are JSON: `{"error":{"code","message"}}`.
  */
-export function uploadRoutes(service: UploadService, viewerOf: HttpViewer, logger: Logger) {
+export function uploadRoutes(service: UploadService, logger: Logger) {
   return (app: Express): void => {
     app.post('/uploads', async (req: Request, res: Response) => {
-      const viewer = await viewerOf(req);
-      if (!viewer) {
-        res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'Send an API key: Authorization: Bearer <key>.' } });
-        return;
-      }
+      // The request guard authenticated the caller (401 before reaching here otherwise).
+      const viewer = res.locals.viewer as Viewer;
       try {
         res.status(201).json(await service.receive(viewer, req));
       } catch (error) {

@@ -1,6 +1,6 @@
 import type { PubSub } from '@graphql-yoga/subscription';
 import { notFound } from '../../errors';
-import { type LiveIterator, subscribeNow } from '../../events/subscribe-now';
+import { type LiveIterator, stoppable, subscribeNow } from '../../events/subscribe-now';
 import type { Topics, VideoChangedEvent } from '../../events/topics';
 import type { RequestContext } from '../../graphql/context';
 import { Video } from './video.entity';
@@ -56,7 +56,7 @@ export class VideoLive {
       await changes.return();
       throw notFound(VIDEO_TYPE_NAME, globalId, 'id');
     }
-    return this.follow(ctx, current, changes);
+    return stoppable(this.follow(ctx, current, changes), changes);
   }
 
   private async *follow(ctx: RequestContext, current: Video, changes: LiveIterator<VideoChangedEvent>): AsyncGenerator<Video> {
@@ -85,8 +85,12 @@ export class VideoLive {
   }
 
   /** Every change to the viewer's videos that matches the filter. */
-  async *feed(ctx: RequestContext, filter?: VideoFilter): AsyncGenerator<Video> {
+  feed(ctx: RequestContext, filter?: VideoFilter): AsyncGenerator<Video> {
     const changes = subscribeNow(this.pubsub, 'tenant.videos', ctx.viewer.tenantId);
+    return stoppable(this.feedFrom(changes, filter), changes);
+  }
+
+  private async *feedFrom(changes: LiveIterator<VideoChangedEvent>, filter?: VideoFilter): AsyncGenerator<Video> {
     try {
       for (;;) {
         const { done, value } = await changes.next();

@@ -20,6 +20,7 @@ import type { Guardrails } from '../guardrails/guardrails';
 import type { ResolvedModel } from '../models/catalog';
 import type { ModelRouter } from '../models/model-router';
 import { Upload, UploadKind } from '../uploads/upload.entity';
+import type { TenantJobLimits } from '../tenants/job-limits';
 import type { UploadService } from '../uploads/upload.service';
 import { assetPrefix } from '../../jobs/custody';
 import { Video } from './video.entity';
@@ -60,6 +61,7 @@ export interface VideoServiceDeps {
   router: ModelRouter;
   guardrails: Guardrails;
   budgets: BudgetService;
+  jobLimits: TenantJobLimits;
   characters: CharacterService;
   uploads: UploadService;
   upstreams: Upstreams;
@@ -178,6 +180,7 @@ export class VideoService {
     const hash = inputHash({ operation: job.operation, ...job.request });
     const replay = await replayIfKnown(em, Video, job.idempotencyKey, hash);
     if (replay) return replay;
+    await this.deps.jobLimits.ensureRoom(em, viewer.tenantId);
     const estimatedCost = this.deps.router.catalog.estimateCost(job.resolved.spec, job.size, job.billedSeconds ?? job.seconds);
     const video = em.create(Video, {
       ...(job.id ? { id: job.id } : {}),

@@ -5,6 +5,7 @@ import { Migration20261121053853_live_status } from './Migration20261121053853_l
 import { Migration20261121060517_lineage_and_assets } from './Migration20261121060517_lineage_and_assets';
 import { Migration20261121061831_batches } from './Migration20261121061831_batches';
 import { Migration20261121064223_models_and_budgets } from './Migration20261121064223_models_and_budgets';
+import { Migration20261121065747_api_keys } from './Migration20261121065747_api_keys';
 
 export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261121050747_initial', class: Migration20261121050747_initial },
@@ -12,4 +13,5 @@ export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261121060517_lineage_and_assets', class: Migration20261121060517_lineage_and_assets },
   { name: 'Migration20261121061831_batches', class: Migration20261121061831_batches },
   { name: 'Migration20261121064223_models_and_budgets', class: Migration20261121064223_models_and_budgets },
+  { name: 'Migration20261121065747_api_keys', class: Migration20261121065747_api_keys },
 ];
