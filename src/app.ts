@@ -11,9 +11,10 @@ import type { Emulator } from './emulator';
 import { generateWebhookSecret } from './emulator';
 import { createEventBus, type EventBus } from './events/event-bus';
 import type { RequestContext, Viewer } from './graphql/context';
-import type { DocumentCache } from './graphql/document-cache';
+import { DocumentCache } from './graphql/document-cache';
 import { createErrorFormatter } from './graphql/error-policy';
-import { createLoaders } from './graphql/loaders';
+import { OperationContext } from './graphql/operation-context';
+import { SubscriptionCohorts } from './graphql/subscription-cohorts';
 import { buildReelgraphSchema, resolverContainer } from './graphql/schema';
 import { RedisKeyValueCache } from './graphql/apq-cache';
 import { queryLimitsPlugin } from './graphql/limits';
@@ -55,7 +56,7 @@ export interface Reelgraph {
   emulator?: Emulator;
   localTenant: Tenant;
   /** Parts tests and benchmarks look into. */
-  internals: { pipeline: Pipeline; services: Services; auth: Authenticator; apiKeys: ApiKeyService; documents?: DocumentCache };
+  internals: { pipeline: Pipeline; services: Services; auth: Authenticator; apiKeys: ApiKeyService; documents: DocumentCache; cohorts: SubscriptionCohorts };
   /** Graceful shutdown: drains HTTP and WebSocket, finishes in-flight tasks, closes connections. */
   stop(): Promise<void>;
 }
@@ -137,12 +138,10 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     apiKeys,
   });
   const schema = await buildReelgraphSchema(resolverContainer(services.resolvers));
-  contextFor = (viewer, requestId) => {
-    const em = forkForTenant(db.orm, viewer.tenantId);
-    const streams = { videos: live, events: eventLog, storyboards: services.storyboardLive, batches: services.batchLive };
-    return { viewer, em, loaders: createLoaders(em), requestId, warnings: [], streams };
-  };
-  const internals: Reelgraph['internals'] = { pipeline, services, auth, apiKeys };
+  const streams = { videos: live, events: eventLog, storyboards: services.storyboardLive, batches: services.batchLive };
+  const forkFor = (tenantId: string) => forkForTenant(db.orm, tenantId);
+  contextFor = (viewer, requestId) => new OperationContext(viewer, requestId, streams, forkFor);
+  const internals: Reelgraph['internals'] = { pipeline, services, auth, apiKeys, documents: new DocumentCache(schema), cohorts: new SubscriptionCohorts() };
   const limits = { maxDepth: config.security.maxQueryDepth, maxCost: config.security.maxQueryCost };
 
   const server = await startHttpServer({
@@ -167,7 +166,8 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
       formatError: createErrorFormatter(logger),
       connectionInitWaitTimeout: config.websocket.connectionInitTimeoutMs,
       keepAliveMs: config.websocket.keepAliveMs,
-      onDocuments: (documents) => (internals.documents = documents),
+      documents: internals.documents,
+      cohorts: internals.cohorts,
     }),
     routes: [
       healthRoutes([

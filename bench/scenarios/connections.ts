@@ -119,11 +119,10 @@ export const connections: Scenario = {
             `RSS grew from ${fmt(before / 1024, 0)} to ${fmt(after / 1024, 0)} MiB (peak ${fmt(peak / 1024, 0)} MiB) for ${count} subscriptions: ${fmt(connPart, 1)} KiB per acknowledged graphql-ws connection ` +
             `(the raw ws socket alone: ${fmt(wsPerConn, 1)} KiB) and ${fmt(subPart, 1)} KiB per started subscription. After a forced full GC the live V8 heap is ${fmt(live.heapKiBPerConnection, 1)} KiB per connection ` +
             `(RSS right after that GC: ${fmt((afterGc - before) / count, 1)} KiB per connection; the rest of the RSS is memory V8 and the allocator kept after the subscribe burst), ` +
-            `with ${fmt(live.entityManagersPerConnection, 1)} live EntityManagers and ${fmt(live.dataLoadersPerConnection, 1)} live DataLoaders per idle subscription: its operation context keeps a forked EntityManager and a full set of feature loaders ` +
-            '(and the first event\'s renewForEvent makes another set) for as long as it waits.',
+            `with ${fmt(live.entityManagersPerConnection, 1)} live EntityManagers and ${fmt(live.dataLoadersPerConnection, 1)} live DataLoaders per idle subscription (an idle subscription's context holds neither: OperationContext makes them on first use and SubscriptionCohorts releases them while it waits).`,
           close:
-            'create the per-subscription EntityManager and DataLoaders only when an event is executed (not at subscribe time, and not kept between events), share one pub/sub listener per video across its subscribers, ' +
-            'and allocate less on the subscribe path (each subscribe reads the video in a fresh fork and upserts a poll task), which sets how far the heap grows during a burst.',
+            'if EntityManagers or DataLoaders per subscription are above zero, something holds a context between events (a resolver keeping ctx.em in a closure). Otherwise the per-connection share is graphql-ws and ws state: ' +
+            'allocate less on the subscribe path (subscribers of one video already share the opening read and the first poll), and start with a smaller heap growth during the burst (--max-semi-space-size).',
         }),
         makeFigure({
           id: 'connections.dropped',

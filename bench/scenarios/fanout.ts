@@ -199,10 +199,10 @@ export const fanout: Scenario = {
       `with ${subscribers} subscribers the last one waits ${fmt(last, 1)} ms, so each subscriber adds about ${fmt(addedUs, 0)} µs, against ${fmt(rawUs, 0)} µs for the raw broadcast. ` +
       `Reelgraph used ${fmt(roundCpuMs, 0)} ms of CPU from the webhook to the last delivery (${fmt((roundCpuMs * 1000) / subscribers, 0)} µs per subscriber). ` +
       `The first subscriber gets the change only ${fmt(last - first, 1)} ms before the last (${fmt(first, 1)} ms after the webhook): the ${subscribers} subscription streams advance through the same awaits in lockstep, ` +
-      'and for each one graphql-ws resumes its async generator, the resolver renews its EntityManager and DataLoaders (renewForEvent), the selection set is executed and the result serialized, before any message is written.';
+      'and for each one graphql-ws resumes its stream and writes the message; the selection set itself runs once per cohort of identical subscriptions (SubscriptionCohorts), not once per subscriber.';
     const fanoutClose =
-      'execute each distinct (document, variables, viewer) once per event and write the same bytes to every subscriber of that cohort (a per-video cohort in VideoLive, with graphql-ws onSubscribe returning the shared stream), ' +
-      `and skip renewForEvent when the selection set touches no relation; at the raw broadcast's ${fmt(rawUs, 0)} µs per subscriber plus the ${fmt(rg.p50, 0)} ms path, ${subscribers} subscribers would take about ${fmt(rg.p50 + (rawUs * subscribers) / 1000, 0)} ms.`;
+      'check that executions are shared (test/live/cohorts.test.ts): they are only when every subscriber receives the same payload object (videoOf in VideoLive). Beyond that the cost is the per-subscriber stream resumption and socket write; ' +
+      `at the raw broadcast's ${fmt(rawUs, 0)} µs per subscriber plus the ${fmt(rg.p50, 0)} ms path, ${subscribers} subscribers would take about ${fmt(rg.p50 + (rawUs * subscribers) / 1000, 0)} ms; serializing the shared result once per cohort (graphql-ws stringifies it per socket) is the next step.`;
     const steadyAck = median(steadyAcks);
     const steadyWhy = (p: 'p50' | 'p99', v: number) =>
       `${p} ${fmt(v, 1)} ms, of which ${fmt(steadyAck, 1)} ms (median) is the webhook's own acknowledgement (signature, dedupe + task transaction); the rest is the worker claiming the poll task, the upstream GET, ` +

@@ -1,5 +1,6 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
+import { setMaxListeners } from 'node:events';
 import Redis from 'ioredis';
 import type { Logger } from '../logger';
 import type { Topics } from './topics';
@@ -21,7 +22,10 @@ export interface EventBus {
  */
 export async function createEventBus(redisUrl: string | undefined, logger: Logger): Promise<EventBus> {
   if (!redisUrl) {
-    return { pubsub: createPubSub<Topics>(), kind: 'memory', close: async () => {} };
+    // One listener per subscription on a topic: 1,000 watchers of one video are expected, not a leak.
+    const eventTarget = new EventTarget();
+    setMaxListeners(0, eventTarget);
+    return { pubsub: createPubSub<Topics>({ eventTarget }), kind: 'memory', close: async () => {} };
   }
   const options = { maxRetriesPerRequest: null, lazyConnect: true } as const;
   const publishClient = new Redis(redisUrl, options);

@@ -33,15 +33,21 @@ export interface Streams {
 }
 
 /**
- * Per-operation state: one forked EntityManager (tenant filter set), fresh loaders, and
- * warnings that the error policy copies into `extensions` of the response. A subscription keeps
- * one context for its lifetime and renews `em` and `loaders` for every event it sends.
+ * Per-operation state: a tenant-scoped EntityManager and DataLoaders (both made on first use, so
+ * an operation that reads nothing pays for neither), and warnings that the error policy copies
+ * into `extensions` of the response.
  */
 export interface RequestContext {
   viewer: Viewer;
-  em: SqlEntityManager;
-  loaders: Loaders;
+  readonly em: SqlEntityManager;
+  readonly loaders: Loaders;
   requestId: string;
   warnings: Warning[];
   streams: Streams;
+  /**
+   * Drops the EntityManager and loaders; the next use makes fresh ones. A subscription keeps one
+   * context for its lifetime: releasing before each event reads relations as they are now, and
+   * releasing while it waits keeps an idle subscription from holding an identity map.
+   */
+  release(): void;
 }

@@ -17,13 +17,3 @@ export function createLoaders(em: SqlEntityManager) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
-
-/**
- * Gives a long-lived (subscription) context a fresh EntityManager and loaders before each event,
- * so relations are read as they are now, not as they were when the subscription began, and the
- * identity map does not grow for the life of the connection.
- */
-export function renewForEvent(ctx: { em: SqlEntityManager; loaders: Loaders }): void {
-  ctx.em = ctx.em.fork({ clear: true });
-  ctx.loaders = createLoaders(ctx.em);
-}

@@ -3,8 +3,9 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { AppError, ErrorCode } from '../errors';
 import type { RequestContext, Viewer } from '../graphql/context';
-import { DocumentCache } from '../graphql/document-cache';
+import type { DocumentCache } from '../graphql/document-cache';
 import { checkQuery, type QueryLimits } from '../graphql/limits';
+import type { SubscriptionCohorts } from '../graphql/subscription-cohorts';
 import { ulid } from '../ids';
 import type { Logger } from '../logger';
 import { AUTH_MESSAGES, type Authenticator } from './auth';
@@ -38,8 +39,10 @@ export interface WebSocketOptions {
   connectionInitWaitTimeout?: number;
   /** Interval of keep-alive pings. Default 12 s. */
   keepAliveMs?: number;
-  /** Receives the document cache (for metrics and tests). */
-  onDocuments?(cache: DocumentCache): void;
+  /** Parsed, validated documents by text, shared by every connection. */
+  documents: DocumentCache;
+  /** Executes each event once per cohort of identical subscriptions. */
+  cohorts: SubscriptionCohorts;
   /** The same error policy as HTTP: stable codes kept, unexpected errors masked. */
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
 }
@@ -59,11 +62,12 @@ function refusal(error: AppError): GraphQLError[] {
  * connection from `connection_init` (close 4401 when the key is missing or invalid); each
  * operation is rate limited, measured against the query limits, capped per connection, and gets
  * its own context; documents come from a {@link DocumentCache}, so a re-subscribe does not
- * re-parse or re-validate. Revoking a key closes its connections with 4401.
+ * re-parse or re-validate, and events are executed once per cohort ({@link SubscriptionCohorts}).
+ * Revoking a key closes its connections with 4401.
  */
 export function mountWebSocket(options: WebSocketOptions) {
   return (wss: WebSocketServer, schema: GraphQLSchema) => {
-    const documents = new DocumentCache(schema);
+    const { documents } = options;
     const connections = new Map<WebSocket, Connection>();
     options.auth.onRevoked((keyIds) => {
       for (const [socket, connection] of connections) {
@@ -74,6 +78,7 @@ export function mountWebSocket(options: WebSocketOptions) {
     const disposable = useServer<Record<string, unknown> | undefined>(
       {
         schema,
+        subscribe: options.cohorts.subscribe,
         connectionInitWaitTimeout: options.connectionInitWaitTimeout ?? 10_000,
         onConnect: async (ctx) => {
           const result = await options.auth.fromConnection(ctx.connectionParams, ctx.extra.request);
@@ -137,7 +142,6 @@ export function mountWebSocket(options: WebSocketOptions) {
       wss,
       options.keepAliveMs ?? 12_000,
     );
-    options.onDocuments?.(documents);
     return { dispose: () => disposable.dispose() };
   };
 }

@@ -83,7 +83,7 @@ describe.each(databaseKinds())('subscriptions over WebSocket (%s)', (db) => {
   });
 
   it('re-subscribing with the same document does not parse or validate it again', async () => {
-    const documents = server.app.internals.documents!;
+    const documents = server.app.internals.documents;
     const client = wsClient(server.wsUrl);
     try {
       const first = subscribe(client, VideosUpdatedDocument, { filter: { status: ['FAILED'] } });

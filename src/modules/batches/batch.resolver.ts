@@ -1,6 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { renewForEvent } from '../../graphql/loaders';
 import { expectGlobalId, fromGlobalId, PageArgs, toGlobalId } from '../../graphql/relay';
 import type { MediaUrls } from '../../storage/media-urls';
 import { Video } from '../videos/video.entity';
@@ -49,8 +48,7 @@ export class BatchResolver {
       return ctx.streams.batches.openUpdates(ctx, expectGlobalId(args.id as string, BATCH_TYPE_NAME, 'id'), args.id as string);
     },
   })
-  batchUpdated(@Arg('id', () => ID) _id: string, @Root() batch: Batch, @Ctx() ctx: RequestContext): Batch {
-    renewForEvent(ctx);
+  batchUpdated(@Arg('id', () => ID) _id: string, @Root() batch: Batch): Batch {
     return batch;
   }
 

@@ -1,6 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { renewForEvent } from '../../graphql/loaders';
 import { expectGlobalId, PageArgs, toGlobalId } from '../../graphql/relay';
 import type { Video } from '../videos/video.entity';
 import { VIDEO_TYPE_NAME, VideoType } from '../videos/video.type';
@@ -38,9 +37,7 @@ export class EventResolver {
     @Arg('after', () => String, { nullable: true }) _after: string | undefined,
     @Arg('subjectId', () => ID, { nullable: true }) _subjectId: string | undefined,
     @Root() event: EventRecord,
-    @Ctx() ctx: RequestContext,
   ): EventRecord {
-    renewForEvent(ctx);
     return event;
   }
 

@@ -1,6 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { renewForEvent } from '../../graphql/loaders';
 import { expectGlobalId, fromGlobalId, PageArgs, toGlobalId } from '../../graphql/relay';
 import { Video } from '../videos/video.entity';
 import { VideoErrorType, VideoType } from '../videos/video.type';
@@ -39,8 +38,7 @@ export class StoryboardResolver {
       return ctx.streams.storyboards.openUpdates(ctx, expectGlobalId(args.id as string, STORYBOARD_TYPE_NAME, 'id'), args.id as string);
     },
   })
-  storyboardUpdated(@Arg('id', () => ID) _id: string, @Root() storyboard: Storyboard, @Ctx() ctx: RequestContext): Storyboard {
-    renewForEvent(ctx);
+  storyboardUpdated(@Arg('id', () => ID) _id: string, @Root() storyboard: Storyboard): Storyboard {
     return storyboard;
   }
 

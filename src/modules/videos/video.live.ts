@@ -6,7 +6,7 @@ import type { RequestContext } from '../../graphql/context';
 import { Video } from './video.entity';
 import { TERMINAL_STATUSES } from './video.enums';
 import type { VideoFilter } from './video.inputs';
-import { fromSnapshot } from './video.snapshot';
+import { fromSnapshot, toSnapshot } from './video.snapshot';
 import { VIDEO_TYPE_NAME } from './video.type';
 
 /**
@@ -15,8 +15,11 @@ import { VIDEO_TYPE_NAME } from './video.type';
 export class Watchers {
   private readonly counts = new Map<string, number>();
 
-  add(videoId: string): void {
-    this.counts.set(videoId, (this.counts.get(videoId) ?? 0) + 1);
+  /** Counts one more watcher; true when it is the video's first in this process. */
+  add(videoId: string): boolean {
+    const count = (this.counts.get(videoId) ?? 0) + 1;
+    this.counts.set(videoId, count);
+    return count === 1;
   }
 
   remove(videoId: string): void {
@@ -28,6 +31,18 @@ export class Watchers {
   has(videoId: string): boolean {
     return this.counts.has(videoId);
   }
+}
+
+/**
+ * The Video an event carries, revived once per event however many subscribers receive it: every
+ * subscriber then yields the same object, which lets `SubscriptionCohorts` execute the
+ * selection once per cohort.
+ */
+const revived = new WeakMap<VideoChangedEvent, Video>();
+function videoOf(event: VideoChangedEvent): Video {
+  let video = revived.get(event);
+  if (!video) revived.set(event, (video = fromSnapshot(event.snapshot)));
+  return video;
 }
 
 /** Called when a subscription starts watching a job (to poll it right away). */
@@ -44,6 +59,9 @@ export class VideoLive {
     private readonly onWatch: WatchStarted,
   ) {}
 
+  /** Opening reads not yet started, by tenant and video: subscribers arriving together share one. */
+  private readonly openingReads = new Map<string, Promise<Video | null>>();
+
   /**
    * Opens a stream of the video's current state first, then every change, ending after a terminal
    * state. It listens before reading the current state (so no change falls in between) and skips
@@ -51,28 +69,48 @@ export class VideoLive {
    */
   async openUpdates(ctx: RequestContext, videoId: string, globalId: string): Promise<AsyncGenerator<Video>> {
     const changes = subscribeNow(this.pubsub, 'video.changed', videoId);
-    const current = await ctx.em.fork({ clear: true }).findOne(Video, { id: videoId });
+    const current = await this.readCurrent(ctx, videoId);
     if (!current) {
       await changes.return();
       throw notFound(VIDEO_TYPE_NAME, globalId, 'id');
     }
-    return stoppable(this.follow(ctx, current, changes), changes);
+    return stoppable(this.follow(ctx.viewer.tenantId, current, changes), changes);
   }
 
-  private async *follow(ctx: RequestContext, current: Video, changes: LiveIterator<VideoChangedEvent>): AsyncGenerator<Video> {
+  /**
+   * The video as stored now, as a detached copy like the ones events carry (a managed entity would
+   * keep its EntityManager alive for as long as the subscription waits). When many clients open
+   * the same video at once (a popular video, a reconnect storm), they share one read: a read is
+   * joined only until it starts, so everyone who joins was already listening before it ran.
+   */
+  private readCurrent(ctx: RequestContext, videoId: string): Promise<Video | null> {
+    const key = `${ctx.viewer.tenantId}:${videoId}`;
+    const pending = this.openingReads.get(key);
+    if (pending) return pending;
+    const em = ctx.em.fork({ clear: true });
+    const read = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      this.openingReads.delete(key);
+      const row = await em.findOne(Video, { id: videoId });
+      return row ? fromSnapshot(toSnapshot(row)) : null;
+    });
+    this.openingReads.set(key, read);
+    return read;
+  }
+
+  private async *follow(tenantId: string, current: Video, changes: LiveIterator<VideoChangedEvent>): AsyncGenerator<Video> {
     try {
       yield current;
       if (TERMINAL_STATUSES.has(current.status)) return;
       let version = current.version;
-      this.watchers.add(current.id);
       try {
-        await this.onWatch(current);
+        // The first watcher in this process asks for a poll now; later ones ride on it.
+        if (this.watchers.add(current.id)) await this.onWatch(current);
         for (;;) {
           const { done, value } = await changes.next();
           if (done) return;
-          if (value.tenantId !== ctx.viewer.tenantId || value.version <= version) continue;
+          if (value.tenantId !== tenantId || value.version <= version) continue;
           version = value.version;
-          const video = fromSnapshot(value.snapshot);
+          const video = videoOf(value);
           yield video;
           if (TERMINAL_STATUSES.has(video.status)) return;
         }
@@ -96,7 +134,7 @@ export class VideoLive {
         const { done, value } = await changes.next();
         if (done) return;
         if (filter?.status?.length && !filter.status.includes(value.status)) continue;
-        const video = fromSnapshot(value.snapshot);
+        const video = videoOf(value);
         if (filter?.operation?.length && !filter.operation.includes(video.operation)) continue;
         yield video;
       }

@@ -1,6 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { renewForEvent } from '../../graphql/loaders';
 import { expectGlobalId, fromGlobalId, PageArgs, toGlobalId } from '../../graphql/relay';
 import type { MediaUrls } from '../../storage/media-urls';
 import { Video } from './video.entity';
@@ -66,8 +65,7 @@ export class VideoResolver {
       return ctx.streams.videos.openUpdates(ctx, id, args.id as string);
     },
   })
-  videoUpdated(@Arg('id', () => ID) _id: string, @Root() video: Video, @Ctx() ctx: RequestContext): Video {
-    renewForEvent(ctx);
+  videoUpdated(@Arg('id', () => ID) _id: string, @Root() video: Video): Video {
     return video;
   }
 
@@ -78,9 +76,7 @@ export class VideoResolver {
   videosUpdated(
     @Arg('filter', () => VideoFilter, { nullable: true }) _filter: VideoFilter | undefined,
     @Root() video: Video,
-    @Ctx() ctx: RequestContext,
   ): Video {
-    renewForEvent(ctx);
     return video;
   }
 
