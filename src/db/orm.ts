@@ -30,6 +30,10 @@ export function ormOptions(database: DatabaseConfig, queryLog?: QueryLog): Optio
     allowGlobalContext: false,
     // Entities are listed explicitly: no folder scanning, so the same config works from src and dist.
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
+    // The tenant filter is applied to every query's own table; MikroORM would otherwise LEFT JOIN
+    // each to-one reference just to re-apply it there (and hydrate what it joined). References
+    // never cross tenants (services set them from tenant-scoped reads), and loaders scope by tenant.
+    autoJoinRefsForFilters: false,
     loggerFactory: queryLog ? () => queryLog : undefined,
     debug: queryLog ? ['query'] : false,
     migrations: {

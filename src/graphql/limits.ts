@@ -73,22 +73,40 @@ export interface QueryCost {
   cost: number;
 }
 
+/** Distinct variable sets remembered per document before its entries are dropped. */
+const MEASURES_PER_DOCUMENT = 64;
+
+/**
+ * Depth and cost by document and (operation name, variables). Measuring walks the whole document
+ * against the schema, which costs more than a small query itself; clients send the same few
+ * documents over and over (parsed once by Apollo's and the WebSocket's document caches, so the
+ * DocumentNode is the same object), and the figures depend only on the document and variables.
+ */
+const measured = new WeakMap<DocumentNode, Map<string, QueryCost>>();
+
+/** Depth and cost of an operation with these variables, measured once per distinct pair. */
+export function measureQuery(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): QueryCost {
+  let byVariables = measured.get(document);
+  if (!byVariables) measured.set(document, (byVariables = new Map()));
+  const key = JSON.stringify([operation.name?.value ?? null, variables ?? null]);
+  const known = byVariables.get(key);
+  if (known) return known;
+  const depth = queryDepth(document, operation);
+  const cost = getComplexity({ schema, query: document, operationName: operation.name?.value, variables: variables ?? {}, estimators: [countingEstimator] });
+  if (byVariables.size >= MEASURES_PER_DOCUMENT) byVariables.clear();
+  byVariables.set(key, { depth, cost });
+  return { depth, cost };
+}
+
 /**
  * Measures an operation before it runs and refuses it when too deep or too expensive, naming the
  * limit. Used for HTTP (Apollo plugin) and WebSocket subscriptions alike.
  */
 export function checkQuery(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined, limits: QueryLimits): QueryCost {
-  const depth = queryDepth(document, operation);
+  const { depth, cost } = measureQuery(schema, document, operation, variables);
   if (depth > limits.maxDepth) {
     throw new AppError(ErrorCode.QUERY_TOO_COMPLEX, `The query is ${depth} levels deep; the limit is ${limits.maxDepth}. Ask for fewer nested fields.`, { depth, maxDepth: limits.maxDepth });
   }
-  const cost = getComplexity({
-    schema,
-    query: document,
-    operationName: operation.name?.value,
-    variables: variables ?? {},
-    estimators: [countingEstimator],
-  });
   if (cost > limits.maxCost) {
     throw new AppError(
       ErrorCode.QUERY_TOO_COMPLEX,

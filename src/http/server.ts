@@ -113,12 +113,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
   if (options.cors) app.use(options.cors);
   if (options.guard) app.use(['/graphql', '/uploads'], options.guard);
-  for (const mount of options.routes) mount(app);
+  // GraphQL first: it is most of the traffic, and express tries routes in order.
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024 }),
     expressMiddleware(apollo, { context: async ({ req, res }) => options.context(req, res) }),
   );
+  for (const mount of options.routes) mount(app);
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such route. GraphQL lives at /graphql.' } });
   });

@@ -41,6 +41,11 @@ describe('query limits', () => {
     // Allowed queries report their cost, Shopify style.
     const ok = await server.gql.request(ListVideosDocument, { first: 10 });
     expect(ok.extensions?.cost).toEqual({ requestedQueryCost: 21, maxQueryCost: 1000 });
+    // Costs are remembered per document and variables: the same document with other variables is
+    // measured anew, and a refused query stays refused when it comes again.
+    expect((await server.gql.request(ListVideosDocument, { first: 20 })).extensions?.cost).toEqual({ requestedQueryCost: 41, maxQueryCost: 1000 });
+    expect((await server.gql.request(ListVideosDocument, { first: 10 })).extensions?.cost).toEqual({ requestedQueryCost: 21, maxQueryCost: 1000 });
+    expect((await server.gql.request(expensive)).errors?.[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', cost: 1101 } });
     // Introspection is nested too, but is not held to the depth limit.
     expect((await server.gql.request('{ __schema { types { name fields { name type { name ofType { name ofType { name } } } } } } }')).errors).toBeUndefined();
   });
