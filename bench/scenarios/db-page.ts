@@ -156,9 +156,9 @@ export const dbPage: Scenario = {
           targets: [{ metric: 'ratio', op: '>=', threshold: 0.7, text: '≥ 0.7× REST' }],
           why: explain(result.a, result.b, profiles),
           close:
-            'the SQL count is already constant; the cost is turning rows into managed entities (EntityFactory.create, reference propagation, identity map) and the garbage that leaves. ' +
-            'Read list pages and their relations as plain rows (qb.execute(\'all\', false) or em.getConnection().execute) mapped straight to the GraphQL shape, or at least with disableIdentityMap and partial `fields`, ' +
-            'and turn off MikroORM\'s autoJoinRefsForFilters (every to-one reference is LEFT JOINed only to re-apply the tenant filter).',
+            'the SQL count is already constant and to-one references are no longer joined to re-apply the tenant filter; the cost is turning some 300 rows per page into managed entities (EntityFactory.create, reference propagation, identity map) and the garbage that leaves. ' +
+            'Closing it means a read path that bypasses hydration for list pages and their relations: rows read as plain objects (qb.execute(\'all\', false) or the connection) and mapped straight to the GraphQL shape, with resolvers that accept either shape. ' +
+            'That is a change to every Video, Character and Extension resolver and loader, not a setting, and is left for its own issue.',
         }),
         makeFigure({
           id: 'db-page.sql',

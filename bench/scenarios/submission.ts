@@ -88,7 +88,7 @@ export const submission: Scenario = {
             `createVideo adds ${fmt(delta, 1)} ms at p50 (p95 ${fmt(a.p95, 1)} vs ${fmt(b.p95, 1)} ms) around the same upstream call. The server spends ${fmt(serverCpuMsPerCreate, 1)} ms of CPU per createVideo, ` +
             `and one createVideo issues ${statements.length} SQL statements in sequence: ${statements.map(sqlShort).join(' → ')}; each pays the ORM's per-statement CPU (figure 1) and a round trip.`,
           close:
-            'cut the statements on the submit path (keep pins and the budget row in memory with invalidation, let the dispatcher use the row just inserted instead of re-reading it and its characters, ' +
+            'cut the statements on the submit path (keep pins and the budget row in memory with invalidation, let the dispatcher use the row just inserted instead of re-reading it and its characters, skip the job-cap count when the tenant is far below its cap, ' +
             `write the QUEUED transition, its poll task and its event in one round trip) and their cost: at the measured ${fmt(cpuPerStatement, 2)} ms of server CPU per statement, +3 ms leaves room for about ${Math.floor(3 / cpuPerStatement)}, ` +
             'so the ORM\'s per-statement cost (figure 1) has to come down as well.',
         }),
