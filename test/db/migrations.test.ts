@@ -101,7 +101,7 @@ describe.each(databaseKinds())('migrations (%s)', (db: DbKind) => {
   });
 
   it('apply cleanly and leave no difference from the entities (run `npm run db:migration -- <name>` after changing an entity)', async () => {
-    const orm = await MikroORM.init({ ...ormOptions(await freshDatabase('applied')), allowGlobalContext: true });
+    const orm = await MikroORM.init({ ...ormOptions(await freshDatabase('applied')), allowGlobalContext: true, logger: () => undefined });
     try {
       expect((await orm.getMigrator().up()).length).toBeGreaterThan(0);
       expect(await orm.getMigrator().getPendingMigrations()).toEqual([]);
@@ -110,7 +110,7 @@ describe.each(databaseKinds())('migrations (%s)', (db: DbKind) => {
       } else {
         // MikroORM's SQLite differ reports phantom changes (enum checks, self references), so
         // compare what the migrations built with what the schema generator builds from the entities.
-        const reference = await MikroORM.init({ ...ormOptions(await freshDatabase('reference')), allowGlobalContext: true });
+        const reference = await MikroORM.init({ ...ormOptions(await freshDatabase('reference')), allowGlobalContext: true, logger: () => undefined });
         try {
           await reference.schema.createSchema();
           expect(await describeSqlite(orm)).toEqual(await describeSqlite(reference));
@@ -124,7 +124,7 @@ describe.each(databaseKinds())('migrations (%s)', (db: DbKind) => {
   });
 
   it('upgrade an existing database step by step without losing rows, including rows other tables reference', async () => {
-    const orm = await MikroORM.init({ ...ormOptions(await freshDatabase('upgrade')), allowGlobalContext: true });
+    const orm = await MikroORM.init({ ...ormOptions(await freshDatabase('upgrade')), allowGlobalContext: true, logger: () => undefined });
     try {
       const migrator = orm.getMigrator();
       const conn = orm.em.getConnection();
