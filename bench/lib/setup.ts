@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EmulatorTiming } from '../../src/emulator';
 import { type ServerChild, startServer } from './children';
-import { createScratchDatabase } from './postgres';
+import { createBenchDatabase } from './postgres';
 import { summarizeProfiles, type ProfileSummary } from './profile';
 import type { ScenarioContext } from './scenario';
 import { nowUs, sleep } from './stats';
@@ -19,7 +19,7 @@ export function tempDir(ctx: ScenarioContext, prefix: string): string {
 /** A database for a scenario: a scratch PostgreSQL database when reachable, else SQLite in DATA_DIR. */
 export async function scenarioDatabase(ctx: ScenarioContext): Promise<{ kind: 'postgresql' | 'sqlite'; env: Record<string, string>; url?: string }> {
   if (!ctx.postgres) return { kind: 'sqlite', env: {} };
-  const db = await createScratchDatabase();
+  const db = await createBenchDatabase();
   ctx.defer(() => db.drop());
   return { kind: 'postgresql', env: { DATABASE_URL: db.url }, url: db.url };
 }

@@ -15,7 +15,7 @@ import { VideoOperation, VideoStatus } from '../../src/modules/videos/video.enum
 import { startBaseline } from '../lib/children';
 import { sqlOf, withInProcessServer } from '../lib/inprocess';
 import { compareThroughput, type LoadTarget, runLoad, type SideResult } from '../lib/load';
-import { createScratchDatabase } from '../lib/postgres';
+import { createBenchDatabase } from '../lib/postgres';
 import { diffLine, type ProfileSummary } from '../lib/profile';
 import { fmt, makeFigure } from '../lib/report';
 import type { Scenario, ScenarioContext } from '../lib/scenario';
@@ -81,7 +81,7 @@ export const dbPage: Scenario = {
     const { opts } = ctx;
     const rows = opts.smoke ? 120 : 500;
     const pageSize = 50;
-    const db = await createScratchDatabase();
+    const db = await createBenchDatabase();
     ctx.defer(() => db.drop());
 
     // In this process, to count the SQL each operation issues (the query log is in-process only).

@@ -4,23 +4,10 @@
  * visible message; with `CI` set, a missing service fails the run.
  */
 import Redis from 'ioredis';
-import { Client } from 'pg';
+import { reachablePostgres } from './postgres';
 
 export const PG_ENV = 'REELGRAPH_TEST_PG_URL';
 export const REDIS_ENV = 'REELGRAPH_TEST_REDIS_URL';
-
-async function reachablePostgres(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 async function reachableRedis(url: string): Promise<boolean> {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });

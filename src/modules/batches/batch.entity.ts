@@ -72,8 +72,6 @@ export class Batch extends IdempotentRecord {
   @Property()
   version: number & Opt = 1;
 
-
-
   @Property()
   createdAt: Date & Opt = new Date();
 

@@ -26,7 +26,6 @@ export class BatchCountsType {
   cancelled!: number;
 }
 
-
 @ObjectType('BatchItemError', { description: 'Why one item of a batch failed.' })
 export class BatchItemErrorType {
   @Field()

@@ -30,8 +30,6 @@ export class Character extends IdempotentRecord {
   @Property({ type: 'string', length: 255, nullable: true })
   thumbnailKey?: string | null;
 
-
-
   @Property()
   createdAt: Date & Opt = new Date();
 }

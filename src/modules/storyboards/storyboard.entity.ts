@@ -52,8 +52,6 @@ export class Storyboard extends IdempotentRecord {
   @Property()
   version: number & Opt = 1;
 
-
-
   @Property()
   createdAt: Date & Opt = new Date();
 

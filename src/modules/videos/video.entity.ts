@@ -97,8 +97,6 @@ export class Video extends IdempotentRecord {
   @Property({ type: 'boolean', nullable: true })
   errorRetryable?: boolean | null;
 
-
-
   /** Dollars, from the catalog price per second at the time the job was accepted. */
   @Property({ type: 'double', nullable: true })
   estimatedCost?: number | null;
