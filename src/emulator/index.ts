@@ -1,7 +1,8 @@
 /**
  * Videos API emulator: a local server that speaks the OpenAI Videos API (Sora 2) wire contract
  * and renders real MP4s with ffmpeg. Start it in-process with {@link startEmulator}, or
- * standalone with `npm run emulator`. See docs/emulator.md.
+ * standalone with `npm run emulator`. See docs/emulator.md; the wire contract it follows (cited as
+ * "contract §n" in this folder) is docs/videos-api-contract.md.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
