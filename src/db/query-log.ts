@@ -40,6 +40,8 @@ export class QueryLog implements OrmLogger {
   setDebugMode(): void {}
 
   isEnabled(namespace: LoggerNamespace): boolean {
+    // 'query-params' would make MikroORM inline the parameters (prompts, metadata) into the logged SQL.
+    if (namespace === 'query-params') return false;
     return namespace === 'query' || this.logger.isLevelEnabled('debug');
   }
 }
