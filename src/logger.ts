@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type Logger } from 'pino';
 import { type SerializedError, serializeError } from './db/safe-error';
 
@@ -23,6 +24,17 @@ const REDACT_PATHS = [
   '*.password',
 ];
 
+/** The request (HTTP or WebSocket operation) the code running now works for. */
+const requestScope = new AsyncLocalStorage<{ reqId: string }>();
+
+/**
+ * Runs `fn` on behalf of request `reqId`: every line logged from it, and from the async work it
+ * starts, carries `reqId`, so an error line can be matched with the id the client was given.
+ */
+export function runWithRequestId<T>(reqId: string, fn: () => T): T {
+  return requestScope.run({ reqId }, fn);
+}
+
 /**
  * Creates the process logger: JSON lines on stdout (or `destination`), secrets redacted, database
  * errors logged without their statement or values.
@@ -33,6 +45,11 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     base: { service: 'reelgraph' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: { err: serializeError },
+    // A fresh object: pino merges the line's fields into what the mixin returns.
+    mixin: () => {
+      const store = requestScope.getStore();
+      return store ? { reqId: store.reqId } : {};
+    },
     hooks: {
       // `logger.error(error)` makes the error's message the line's `msg`, past the serializer:
       // use the serialized (database-safe) message instead.

@@ -11,7 +11,8 @@ import { WebSocketServer } from 'ws';
 import type { RequestContext } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/error-policy';
 import { ulid } from '../ids';
-import type { Logger } from '../logger';
+import { type Logger, runWithRequestId } from '../logger';
+import { accessLog } from './access-log';
 
 /** Builds the per-operation context of an HTTP request (the guard already put the viewer in `res.locals.viewer`). */
 export type HttpContextFactory = (req: Request, res: Response) => Promise<RequestContext>;
@@ -58,6 +59,13 @@ export interface RunningHttpServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The express response of an operation, on its context, so the access line can name the operation
+ * Apollo resolved. A symbol key: Apollo hands plugins a shallow clone of the context, which keeps it.
+ */
+const RESPONSE = Symbol('response');
+type WithResponse = RequestContext & { [RESPONSE]?: Response };
+
 /** Apollo plugin: copies warnings the resolvers collected into `extensions.warnings`. */
 const warningsPlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
@@ -99,6 +107,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       ApolloServerPluginLandingPageDisabled(),
       { async serverWillStart() { return { async drainServer() { await ws?.dispose(); } }; } },
       warningsPlugin,
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ contextValue, operationName, request }) {
+              const res = (contextValue as WithResponse)[RESPONSE];
+              if (res) res.locals.operationName = operationName ?? request.operationName ?? undefined;
+            },
+          };
+        },
+      },
       ...(options.plugins ?? []),
     ],
   });
@@ -109,7 +127,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const requestId = incoming && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : ulid();
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
-    next();
+    accessLog(options.logger, req, res);
+    // Body parsers call `next` from the request stream's events, which run outside this scope:
+    // emit them inside it, so handlers after a parser still log with the request id.
+    const emit = req.emit;
+    req.emit = ((...args: Parameters<typeof emit>) => runWithRequestId(requestId, () => emit.apply(req, args))) as typeof emit;
+    runWithRequestId(requestId, next);
   });
   if (options.cors) app.use(options.cors);
   if (options.guard) app.use(['/graphql', '/uploads'], options.guard);
@@ -117,7 +140,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024 }),
-    expressMiddleware(apollo, { context: async ({ req, res }) => options.context(req, res) }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const context = await options.context(req, res);
+        return Object.assign(context, { [RESPONSE]: res });
+      },
+    }),
   );
   for (const mount of options.routes) mount(app);
   app.use((_req: Request, res: Response) => {

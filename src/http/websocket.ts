@@ -7,7 +7,7 @@ import type { DocumentCache } from '../graphql/document-cache';
 import { checkQuery, type QueryLimits } from '../graphql/limits';
 import type { SubscriptionCohorts } from '../graphql/subscription-cohorts';
 import { ulid } from '../ids';
-import type { Logger } from '../logger';
+import { type Logger, runWithRequestId } from '../logger';
 import { AUTH_MESSAGES, type Authenticator } from './auth';
 import { rateKey } from './guard';
 import type { RateLimiter } from './rate-limit';
@@ -50,7 +50,8 @@ export interface WebSocketOptions {
 /** What the server knows about one open connection. */
 interface Connection {
   viewer: Viewer;
-  operations: Set<string>;
+  /** Open operations: id → request id (`ws-…`), so their error lines carry it. */
+  operations: Map<string, string>;
 }
 
 function refusal(error: AppError): GraphQLError[] {
@@ -86,7 +87,7 @@ export function mountWebSocket(options: WebSocketOptions) {
             ctx.extra.socket.close(CloseCode.Unauthorized, AUTH_MESSAGES[result.failure].slice(0, 120));
             return false;
           }
-          connections.set(ctx.extra.socket, { viewer: result.viewer, operations: new Set() });
+          connections.set(ctx.extra.socket, { viewer: result.viewer, operations: new Map() });
           return true;
         },
         onClose: (ctx) => {
@@ -118,25 +119,30 @@ export function mountWebSocket(options: WebSocketOptions) {
             if (error instanceof AppError) return refusal(error);
             throw error;
           }
-          connection.operations.add(id);
+          const requestId = `ws-${id}-${ulid().slice(-8)}`;
+          connection.operations.set(id, requestId);
           return {
             schema,
             document: cached.document,
             operationName: payload.operationName,
             variableValues: payload.variables,
-            contextValue: options.context(connection.viewer, `ws-${id}-${ulid().slice(-8)}`),
+            contextValue: options.context(connection.viewer, requestId),
           };
         },
         onComplete: (ctx, id) => {
           connections.get(ctx.extra.socket)?.operations.delete(id);
         },
-        onNext: (_ctx, _id, _payload, _args, result) => {
+        onNext: (_ctx, _id, _payload, args, result) => {
           if (!result.errors?.length) return undefined;
-          return { ...result, errors: result.errors.map((error) => options.formatError(error.toJSON(), error)) };
+          const errors = result.errors;
+          const requestId = (args.contextValue as RequestContext).requestId;
+          return { ...result, errors: runWithRequestId(requestId, () => errors.map((error) => options.formatError(error.toJSON(), error))) };
         },
         onError: (ctx, id, _payload, errors) => {
-          connections.get(ctx.extra.socket)?.operations.delete(id);
-          return errors.map((error) => options.formatError(error.toJSON(), error));
+          const operations = connections.get(ctx.extra.socket)?.operations;
+          const requestId = operations?.get(id) ?? `ws-${id}`;
+          operations?.delete(id);
+          return runWithRequestId(requestId, () => errors.map((error) => options.formatError(error.toJSON(), error)));
         },
       },
       wss,
