@@ -1,6 +1,12 @@
 /** `npm start`: reads the environment, starts Reelgraph, stops it gracefully on SIGINT/SIGTERM. */
 import { startReelgraph } from './app';
 import { ConfigError, loadConfig } from './config';
+import { createLogger } from './logger';
+import { routeProcessOutput } from './process-output';
+
+// Until the configuration says otherwise; everything the process prints is a JSON line from here on.
+const bootLogger = createLogger('info');
+routeProcessOutput(bootLogger);
 
 async function main(): Promise<void> {
   let config;
@@ -8,18 +14,20 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(error.message);
+      bootLogger.fatal({ problems: error.problems }, error.message);
       process.exit(2);
     }
     throw error;
   }
+  const logger = createLogger(config.logLevel);
+  routeProcessOutput(logger);
   let app;
   try {
-    app = await startReelgraph(config);
+    app = await startReelgraph(config, { logger });
   } catch (error) {
     // A bad catalog or policy file is a configuration problem: say what to fix, no stack trace.
     if (error instanceof ConfigError) {
-      console.error(error.message);
+      logger.fatal({ problems: error.problems }, error.message);
       process.exit(2);
     }
     throw error;
@@ -41,7 +49,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-main().catch((error) => {
-  console.error(error);
+main().catch((error: unknown) => {
+  // e.g. EADDRINUSE: one fatal line saying what failed, not a multi-line stack.
+  bootLogger.fatal({ err: error }, `Reelgraph could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

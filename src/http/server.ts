@@ -6,7 +6,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { GraphQLSchema } from 'graphql';
+import { type GraphQLSchema, getOperationAST } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { RequestContext } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/error-policy';
@@ -110,9 +110,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       {
         async requestDidStart() {
           return {
-            async willSendResponse({ contextValue, operationName, request }) {
+            async willSendResponse({ contextValue, operationName, request, document }) {
               const res = (contextValue as WithResponse)[RESPONSE];
-              if (res) res.locals.operationName = operationName ?? request.operationName ?? undefined;
+              // A document that failed validation has no resolved operation; its name is still useful.
+              if (res) res.locals.operationName = operationName ?? request.operationName ?? (document && getOperationAST(document)?.name?.value);
             },
           };
         },
