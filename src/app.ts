@@ -173,7 +173,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
       healthRoutes([
         { name: 'database', check: async () => void (await db.orm.em.getConnection().execute('select 1', [], 'all')) },
         { name: 'upstream', check: () => upstreams.default.ping() },
-      ]),
+      ], logger.child({ component: 'readiness' })),
       webhookRoutes(webhooks, () => worker.kick(), logger.child({ component: 'webhooks' })),
       uploadRoutes(services.uploads, logger.child({ component: 'uploads' })),
       mediaRoutes(storage, signer),
