@@ -11,22 +11,30 @@ const CONTENT_TYPES: Record<string, string> = {
   '.jsonl': 'application/jsonl',
 };
 
+const INVALID = 'This media URL is not valid.';
+
+/** A refusal: JSON error, never cached (a fresh URL must not meet a cached 403). */
+function refuse(res: Response, status: 403 | 404, code: 'FORBIDDEN' | 'NOT_FOUND', message: string): void {
+  res.setHeader('cache-control', 'no-store');
+  res.status(status).json({ error: { code, message } });
+}
+
 /**
  * `GET /media/<token>/<name>`: serves a stored asset when the token's signature and expiry check
- * out (403 otherwise). Range requests get 206 with Content-Range, so `<video>` can seek.
- * Serving reads no database row: the signed token names the file.
+ * out (403 otherwise, before storage is touched). Range requests get 206 with Content-Range, so
+ * `<video>` can seek. Serving reads no database row: the signed token names the file.
  */
 export function mediaRoutes(storage: LocalStorage, signer: MediaSigner) {
   return (app: Express): void => {
     app.get('/media/:token/:name', (req: Request, res: Response) => {
       const verdict = signer.verify(String(req.params.token));
       if ('refused' in verdict) {
-        res.status(403).json({ error: { code: 'FORBIDDEN', message: verdict.refused === 'expired' ? 'This media URL has expired; ask the API for a fresh downloadUrl.' : 'This media URL is not valid.' } });
+        refuse(res, 403, 'FORBIDDEN', verdict.refused === 'expired' ? 'This media URL has expired; ask the API for a fresh downloadUrl.' : INVALID);
         return;
       }
       const { grant } = verdict;
       if (!grant.k.startsWith(`${grant.t}/`)) {
-        res.status(403).json({ error: { code: 'FORBIDDEN', message: 'This media URL is not valid.' } });
+        refuse(res, 403, 'FORBIDDEN', INVALID);
         return;
       }
       const file = storage.pathOf(grant.k);
@@ -40,9 +48,11 @@ export function mediaRoutes(storage: LocalStorage, signer: MediaSigner) {
         },
         (error) => {
           if (!error || res.headersSent) return;
-          res.status(404).json({ error: { code: 'NOT_FOUND', message: 'This media no longer exists (the video may have been deleted).' } });
+          refuse(res, 404, 'NOT_FOUND', 'This media no longer exists (the video may have been deleted).');
         },
       );
     });
+    // Anything else under /media (a token with a `/`, a missing name) is a malformed URL, not a missing route.
+    app.get('/media{/*rest}', (_req: Request, res: Response) => refuse(res, 403, 'FORBIDDEN', INVALID));
   };
 }
