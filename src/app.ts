@@ -107,7 +107,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
   const storage = new LocalStorage(path.join(config.dataDir, 'media'));
   const signer = new MediaSigner(config.mediaSigningSecret ?? persistentSecret(config.dataDir, 'media-signing.key'));
   let publicUrl = config.publicUrl ?? '';
-  const mediaUrls = new MediaUrls(signer, () => publicUrl, config.mediaUrlTtlSeconds);
+  const mediaUrls = new MediaUrls(signer, () => publicUrl, { ttlSeconds: config.mediaUrlTtlSeconds, minValiditySeconds: config.mediaUrlMinValiditySeconds });
 
   const pipeline = buildPipeline(config, db, bus, upstreams, storage, logger);
   const { queue, worker, eventLog, live } = pipeline;

@@ -28,8 +28,13 @@ export interface Config {
   webhookSecret: string | undefined;
   /** `MEDIA_SIGNING_SECRET`: HMAC key for media URLs. Generated once and kept under DATA_DIR when unset. */
   mediaSigningSecret: string | undefined;
-  /** `MEDIA_URL_TTL_SECONDS` (3600): lifetime of a signed media URL. */
+  /** `MEDIA_URL_TTL_SECONDS` (3600): longest lifetime of a signed media URL. */
   mediaUrlTtlSeconds: number;
+  /**
+   * `MEDIA_URL_MIN_VALIDITY_SECONDS` (¾ of the TTL, 2700): shortest time a media URL stays valid after
+   * it is handed out. The same URL is handed out for `TTL − this` seconds (15 minutes by default).
+   */
+  mediaUrlMinValiditySeconds: number;
   /** `LOG_LEVEL` (info): pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   jobs: JobsConfig;
@@ -179,6 +184,9 @@ export function loadConfig(env: Env = process.env): Config {
   const mediaSigningSecret = read.optional('MEDIA_SIGNING_SECRET');
   if (mediaSigningSecret !== undefined && mediaSigningSecret.length < 32) problems.push('MEDIA_SIGNING_SECRET must be at least 32 characters');
 
+  const mediaUrlTtlSeconds = read.int('MEDIA_URL_TTL_SECONDS', 3600, 10, 7 * 24 * 3600);
+  const mediaUrlMinValiditySeconds = read.int('MEDIA_URL_MIN_VALIDITY_SECONDS', Math.floor((mediaUrlTtlSeconds * 3) / 4), 1, mediaUrlTtlSeconds - 1);
+
   const publicUrl = read.optional('PUBLIC_URL');
   if (publicUrl && !/^https?:\/\//.test(publicUrl)) problems.push(`PUBLIC_URL must be an http(s) URL (got '${publicUrl}')`);
 
@@ -192,7 +200,8 @@ export function loadConfig(env: Env = process.env): Config {
     upstream,
     webhookSecret,
     mediaSigningSecret,
-    mediaUrlTtlSeconds: read.int('MEDIA_URL_TTL_SECONDS', 3600, 10, 7 * 24 * 3600),
+    mediaUrlTtlSeconds,
+    mediaUrlMinValiditySeconds,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     jobs: {
       enabled: read.bool('JOBS_ENABLED', true),

@@ -23,11 +23,16 @@ function refuse(res: Response, status: 403 | 404, code: 'FORBIDDEN' | 'NOT_FOUND
  * `GET /media/<token>/<name>`: serves a stored asset when the token's signature and expiry check
  * out (403 otherwise, before storage is touched). Range requests get 206 with Content-Range, so
  * `<video>` can seek. Serving reads no database row: the signed token names the file.
+ *
+ * Caching: a URL is the same for a while (see MediaUrls), so browsers may keep the bytes, but only
+ * privately (the URL is a bearer link) and never past the URL's own expiry. ETag and Last-Modified
+ * let a client revalidate with a 304 instead of downloading again.
  */
 export function mediaRoutes(storage: LocalStorage, signer: MediaSigner) {
   return (app: Express): void => {
     app.get('/media/:token/:name', (req: Request, res: Response) => {
-      const verdict = signer.verify(String(req.params.token));
+      const now = Math.floor(Date.now() / 1000);
+      const verdict = signer.verify(String(req.params.token), now);
       if ('refused' in verdict) {
         refuse(res, 403, 'FORBIDDEN', verdict.refused === 'expired' ? 'This media URL has expired; ask the API for a fresh downloadUrl.' : INVALID);
         return;
@@ -42,8 +47,10 @@ export function mediaRoutes(storage: LocalStorage, signer: MediaSigner) {
       res.sendFile(
         file,
         {
-          headers: { 'content-type': type, 'cache-control': 'private, max-age=300', 'x-content-type-options': 'nosniff' },
+          headers: { 'content-type': type, 'cache-control': `private, max-age=${Math.max(0, grant.e - now)}`, 'x-content-type-options': 'nosniff' },
           acceptRanges: true,
+          etag: true,
+          lastModified: true,
           dotfiles: 'deny',
         },
         (error) => {
