@@ -105,6 +105,10 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
   if (emulator) cleanups.push(['embedded emulator', () => emulator.close()]);
 
   const storage = new LocalStorage(path.join(config.dataDir, 'media'));
+  // A live upload writes its temporary file at least every HTTP_BODY_IDLE_TIMEOUT_MS (5 min at most)
+  // or is cut off, and is probed and moved within seconds of its last byte: 15 idle minutes is a dead one.
+  const stopSweeper = await storage.startTempSweeper(15 * 60_000, (err) => logger.warn({ err }, 'sweeping temporary upload files failed'));
+  cleanups.push(['temp sweeper', async () => stopSweeper()]);
   const signer = new MediaSigner(config.mediaSigningSecret ?? persistentSecret(config.dataDir, 'media-signing.key'));
   let publicUrl = config.publicUrl ?? '';
   const mediaUrls = new MediaUrls(signer, () => publicUrl, { ttlSeconds: config.mediaUrlTtlSeconds, minValiditySeconds: config.mediaUrlMinValiditySeconds });
