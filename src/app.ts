@@ -158,6 +158,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     cors: cors(config.security.corsOrigins),
     introspection: config.security.introspection,
     bodyLimitBytes: config.security.bodyLimitBytes,
+    timeouts: { headersMs: config.http.headersTimeoutMs, requestMs: config.http.requestTimeoutMs, bodyIdleMs: config.http.bodyIdleTimeoutMs, keepAliveMs: config.http.keepAliveTimeoutMs, uploadMs: config.uploads.timeoutMs },
     persistedQueriesCache: bus.redis ? new RedisKeyValueCache(bus.redis) : undefined,
     plugins: [queryLimitsPlugin(limits)],
     webSocket: mountWebSocket({

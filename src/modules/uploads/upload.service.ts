@@ -156,6 +156,7 @@ export class UploadService {
         if (settled) return;
         settled = true;
         req.off('close', onRequestGone).off('error', onRequestGone);
+        req.socket.off('close', onRequestGone);
         req.unpipe(parser);
         if (discard) parser.destroy();
         if (!out || out.closed) return outcome();
@@ -204,6 +205,9 @@ export class UploadService {
         else settle(() => (writeError ? reject(writeError) : resolve(received)), false);
       });
       req.on('close', onRequestGone).on('error', onRequestGone);
+      // Once a response has gone out (a body timeout's 408), Node no longer tells the request that
+      // its connection closed; the socket still does.
+      req.socket.on('close', onRequestGone);
       req.pipe(parser);
     });
   }
