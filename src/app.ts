@@ -105,9 +105,13 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
   if (emulator) cleanups.push(['embedded emulator', () => emulator.close()]);
 
   const storage = new LocalStorage(path.join(config.dataDir, 'media'));
+  // A live upload writes its temporary file at least every HTTP_BODY_IDLE_TIMEOUT_MS (5 min at most)
+  // or is cut off, and is probed and moved within seconds of its last byte: 15 idle minutes is a dead one.
+  const stopSweeper = await storage.startTempSweeper(15 * 60_000, (err) => logger.warn({ err }, 'sweeping temporary upload files failed'));
+  cleanups.push(['temp sweeper', async () => stopSweeper()]);
   const signer = new MediaSigner(config.mediaSigningSecret ?? persistentSecret(config.dataDir, 'media-signing.key'));
   let publicUrl = config.publicUrl ?? '';
-  const mediaUrls = new MediaUrls(signer, () => publicUrl, config.mediaUrlTtlSeconds);
+  const mediaUrls = new MediaUrls(signer, () => publicUrl, { ttlSeconds: config.mediaUrlTtlSeconds, minValiditySeconds: config.mediaUrlMinValiditySeconds });
 
   const pipeline = buildPipeline(config, db, bus, upstreams, storage, logger);
   const { queue, worker, eventLog, live } = pipeline;
@@ -154,6 +158,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     cors: cors(config.security.corsOrigins),
     introspection: config.security.introspection,
     bodyLimitBytes: config.security.bodyLimitBytes,
+    timeouts: { headersMs: config.http.headersTimeoutMs, requestMs: config.http.requestTimeoutMs, bodyIdleMs: config.http.bodyIdleTimeoutMs, keepAliveMs: config.http.keepAliveTimeoutMs, uploadMs: config.uploads.timeoutMs },
     persistedQueriesCache: bus.redis ? new RedisKeyValueCache(bus.redis) : undefined,
     plugins: [queryLimitsPlugin(limits)],
     webSocket: mountWebSocket({
@@ -173,7 +178,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
       healthRoutes([
         { name: 'database', check: async () => void (await db.orm.em.getConnection().execute('select 1', [], 'all')) },
         { name: 'upstream', check: () => upstreams.default.ping() },
-      ]),
+      ], logger.child({ component: 'readiness' })),
       webhookRoutes(webhooks, () => worker.kick(), logger.child({ component: 'webhooks' })),
       uploadRoutes(services.uploads, logger.child({ component: 'uploads' })),
       mediaRoutes(storage, signer),

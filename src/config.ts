@@ -28,11 +28,17 @@ export interface Config {
   webhookSecret: string | undefined;
   /** `MEDIA_SIGNING_SECRET`: HMAC key for media URLs. Generated once and kept under DATA_DIR when unset. */
   mediaSigningSecret: string | undefined;
-  /** `MEDIA_URL_TTL_SECONDS` (3600): lifetime of a signed media URL. */
+  /** `MEDIA_URL_TTL_SECONDS` (3600): longest lifetime of a signed media URL. */
   mediaUrlTtlSeconds: number;
+  /**
+   * `MEDIA_URL_MIN_VALIDITY_SECONDS` (¾ of the TTL, 2700): shortest time a media URL stays valid after
+   * it is handed out. The same URL is handed out for `TTL − this` seconds (15 minutes by default).
+   */
+  mediaUrlMinValiditySeconds: number;
   /** `LOG_LEVEL` (info): pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   jobs: JobsConfig;
+  http: HttpConfig;
   websocket: WebSocketConfig;
   uploads: UploadsConfig;
   models: ModelsConfig;
@@ -100,10 +106,24 @@ export interface GuardrailsConfig {
   moderation: { baseURL: string; apiKey: string; model: string } | undefined;
 }
 
+/** How long clients may take to send a request (slow or stalled clients hold a connection and memory). */
+export interface HttpConfig {
+  /** `HTTP_HEADERS_TIMEOUT_MS` (10000): the request line and headers must arrive within this; else 408 and the connection closes. */
+  headersTimeoutMs: number;
+  /** `HTTP_REQUEST_TIMEOUT_MS` (30000): the body of any request but an upload must arrive within this after its headers; else 408. */
+  requestTimeoutMs: number;
+  /** `HTTP_BODY_IDLE_TIMEOUT_MS` (10000): a body (uploads included) that sends nothing for this long is cut off with 408. */
+  bodyIdleTimeoutMs: number;
+  /** `HTTP_KEEPALIVE_TIMEOUT_MS` (5000): an idle kept-alive connection is closed after this. Behind a load balancer, set it above the balancer's idle timeout. */
+  keepAliveTimeoutMs: number;
+}
+
 /** Limits of `POST /uploads`. */
 export interface UploadsConfig {
   /** `UPLOAD_MAX_BYTES` (52428800 = 50 MiB): larger uploads are refused with 413 and nothing is kept. */
   maxBytes: number;
+  /** `UPLOAD_TIMEOUT_MS` (600000): an upload's body must arrive within this after its headers (while it keeps sending); else 408. */
+  timeoutMs: number;
   /** `UPLOAD_TTL_SECONDS` (86400): an upload no mutation has used by then is deleted. */
   ttlSeconds: number;
 }
@@ -179,6 +199,9 @@ export function loadConfig(env: Env = process.env): Config {
   const mediaSigningSecret = read.optional('MEDIA_SIGNING_SECRET');
   if (mediaSigningSecret !== undefined && mediaSigningSecret.length < 32) problems.push('MEDIA_SIGNING_SECRET must be at least 32 characters');
 
+  const mediaUrlTtlSeconds = read.int('MEDIA_URL_TTL_SECONDS', 3600, 10, 7 * 24 * 3600);
+  const mediaUrlMinValiditySeconds = read.int('MEDIA_URL_MIN_VALIDITY_SECONDS', Math.floor((mediaUrlTtlSeconds * 3) / 4), 1, mediaUrlTtlSeconds - 1);
+
   const publicUrl = read.optional('PUBLIC_URL');
   if (publicUrl && !/^https?:\/\//.test(publicUrl)) problems.push(`PUBLIC_URL must be an http(s) URL (got '${publicUrl}')`);
 
@@ -192,7 +215,8 @@ export function loadConfig(env: Env = process.env): Config {
     upstream,
     webhookSecret,
     mediaSigningSecret,
-    mediaUrlTtlSeconds: read.int('MEDIA_URL_TTL_SECONDS', 3600, 10, 7 * 24 * 3600),
+    mediaUrlTtlSeconds,
+    mediaUrlMinValiditySeconds,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     jobs: {
       enabled: read.bool('JOBS_ENABLED', true),
@@ -223,8 +247,16 @@ export function loadConfig(env: Env = process.env): Config {
       policyFile: read.optional('POLICY_FILE'),
       moderation: moderationConfig(read, problems),
     },
+    http: {
+      headersTimeoutMs: read.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 300_000),
+      requestTimeoutMs: read.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      // At most 5 minutes: the temporary-file sweep counts on a live upload writing at least that often.
+      bodyIdleTimeoutMs: read.int('HTTP_BODY_IDLE_TIMEOUT_MS', 10_000, 100, 300_000),
+      keepAliveTimeoutMs: read.int('HTTP_KEEPALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    },
     uploads: {
       maxBytes: read.int('UPLOAD_MAX_BYTES', 50 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
+      timeoutMs: read.int('UPLOAD_TIMEOUT_MS', 10 * 60_000, 1000, 24 * 3600_000),
       ttlSeconds: read.int('UPLOAD_TTL_SECONDS', 24 * 3600, 1, 30 * 24 * 3600),
     },
     websocket: {

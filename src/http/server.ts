@@ -13,6 +13,7 @@ import { createErrorFormatter } from '../graphql/error-policy';
 import { ulid } from '../ids';
 import { type Logger, runWithRequestId } from '../logger';
 import { accessLog } from './access-log';
+import { bodyTimeouts, cutByBodyTimeout, type HttpTimeouts, serverTimeouts } from './timeouts';
 
 /** Builds the per-operation context of an HTTP request (the guard already put the viewer in `res.locals.viewer`). */
 export type HttpContextFactory = (req: Request, res: Response) => Promise<RequestContext>;
@@ -47,6 +48,8 @@ export interface HttpServerOptions {
   host: string;
   /** How long shutdown waits for in-flight HTTP requests. Default 10 s. */
   drainMs?: number;
+  /** How long clients may take to send requests (Node's defaults would hold a slow body for 300 s). */
+  timeouts: HttpTimeouts;
 }
 
 /** A running HTTP + WebSocket server. */
@@ -87,7 +90,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer(serverTimeouts(options.timeouts), app);
 
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const ws = options.webSocket?.(wss, options.schema);
@@ -135,6 +138,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     req.emit = ((...args: Parameters<typeof emit>) => runWithRequestId(requestId, () => emit.apply(req, args))) as typeof emit;
     runWithRequestId(requestId, next);
   });
+  app.use(bodyTimeouts(options.timeouts));
   if (options.cors) app.use(options.cors);
   if (options.guard) app.use(['/graphql', '/uploads'], options.guard);
   // GraphQL first: it is most of the traffic, and express tries routes in order.
@@ -154,6 +158,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
   // Malformed bodies and other errors thrown before a route answered: a JSON error, never a stack trace.
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (cutByBodyTimeout(res)) return;
     const status = error.status && error.status >= 400 && error.status < 600 ? error.status : 500;
     if (status >= 500) options.logger.error({ err: error }, 'unhandled HTTP error');
     const message = status === 413 ? 'Request body too large.' : status < 500 ? error.message : 'Internal server error.';

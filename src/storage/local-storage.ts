@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -42,6 +42,44 @@ export class LocalStorage {
     const dir = path.join(this.root, '.tmp');
     await mkdir(dir, { recursive: true });
     return path.join(dir, `${ulid()}.part`);
+  }
+
+  /**
+   * Deletes temporary files nobody has written to for `maxIdleMs`: what a process that died
+   * mid-upload left behind. Only old ones, never all: instances sharing DATA_DIR write here too,
+   * and a live upload touches its file with every chunk, so its modification time stays recent.
+   * @returns how many files were removed.
+   */
+  async sweepTemp(maxIdleMs: number, now = Date.now()): Promise<number> {
+    const dir = path.join(this.root, '.tmp');
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(dir, name);
+      const info = await stat(file).catch(() => undefined);
+      // Gone already (the upload finished, or another instance swept it), or still in use.
+      if (!info || now - info.mtimeMs < maxIdleMs) continue;
+      await rm(file, { recursive: true, force: true });
+      removed++;
+    }
+    return removed;
+  }
+
+  /**
+   * Sweeps `.tmp` now (awaited, so a restart starts clean of what is old enough) and then every
+   * `maxIdleMs / 2`, so files a crash left younger than that go too. Returns the stopper.
+   */
+  async startTempSweeper(maxIdleMs: number, onError: (error: unknown) => void): Promise<() => void> {
+    await this.sweepTemp(maxIdleMs);
+    const timer = setInterval(() => void this.sweepTemp(maxIdleMs).catch(onError), maxIdleMs / 2);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** Moves a finished temporary file to `key`. */

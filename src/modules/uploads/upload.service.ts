@@ -1,7 +1,6 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import busboy from 'busboy';
@@ -134,7 +133,12 @@ export class UploadService {
     return new UploadRejected(413, 'PAYLOAD_TOO_LARGE', `The file is larger than the ${Math.floor(this.config.maxBytes / (1024 * 1024))} MiB upload limit.`);
   }
 
-  /** Streams the `file` part into `temp`; stops writing at the size cap. */
+  /**
+   * Streams the `file` part into `temp`; stops writing at the size cap. Every way out (done,
+   * too large, malformed, client gone) unhooks the request and settles only once the part file is
+   * closed, so the caller's delete is final: an aborted upload leaves no bytes on disk and no open
+   * descriptor (a client resetting the connection used to leave both behind for good).
+   */
   private readFilePart(req: IncomingMessage, temp: string): Promise<{ filename: string; bytes: number }> {
     return new Promise((resolve, reject) => {
       let parser: busboy.Busboy;
@@ -144,28 +148,66 @@ export class UploadService {
         reject(new UploadRejected(400, ErrorCode.BAD_USER_INPUT, 'Malformed multipart/form-data request.'));
         return;
       }
-      let writing: Promise<{ filename: string; bytes: number; truncated: boolean }> | undefined;
+      let out: WriteStream | undefined;
+      const received = { filename: 'upload', bytes: 0, truncated: false };
+      let settled = false;
+      let writeError: Error | undefined;
+      const settle = (outcome: () => void, discard: boolean) => {
+        if (settled) return;
+        settled = true;
+        req.off('close', onRequestGone).off('error', onRequestGone);
+        req.socket.off('close', onRequestGone);
+        req.unpipe(parser);
+        if (discard) parser.destroy();
+        if (!out || out.closed) return outcome();
+        out.once('close', outcome);
+        // A kept file finishes flushing before it closes; a discarded one is closed now.
+        if (discard) out.destroy();
+      };
+      const fail = (error: Error) => settle(() => reject(error), true);
+      const malformed = () => fail(new UploadRejected(400, ErrorCode.BAD_USER_INPUT, 'Malformed multipart/form-data request.'));
+      const onRequestGone = () => {
+        if (!req.complete) fail(new UploadRejected(400, ErrorCode.BAD_USER_INPUT, 'The upload was interrupted before the whole file arrived; send it again.'));
+      };
+
       parser.on('file', (name, stream, info) => {
-        if (name !== 'file' || writing) {
+        // Destroying the parser destroys its current file stream with an error, which is expected then.
+        stream.on('error', malformed);
+        if (name !== 'file' || out) {
           stream.resume();
           return;
         }
-        let bytes = 0;
-        stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
-        writing = pipeline(stream, createWriteStream(temp)).then(() => ({ filename: info.filename ?? 'upload', bytes, truncated: (stream as { truncated?: boolean }).truncated === true }));
+        received.filename = info.filename ?? 'upload';
+        const file = createWriteStream(temp);
+        out = file;
+        file.on('error', (error) => {
+          // Writes still queued when the size cap closed the file fail; that is the point.
+          if (received.truncated) return;
+          writeError = error;
+          fail(error);
+        });
+        stream.on('data', (chunk: Buffer) => (received.bytes += chunk.length));
+        stream.once('limit', () => {
+          // Nothing more is written: close the file now. The parser skips the rest of the part, but
+          // the stream must still end for the parser to finish, so it keeps flowing.
+          received.truncated = true;
+          stream.unpipe(file);
+          file.destroy();
+          stream.resume();
+        });
+        stream.pipe(file);
       });
-      parser.on('error', () => reject(new UploadRejected(400, ErrorCode.BAD_USER_INPUT, 'Malformed multipart/form-data request.')));
+      parser.on('error', malformed);
       parser.on('close', () => {
-        if (!writing) {
-          reject(new UploadRejected(400, ErrorCode.BAD_USER_INPUT, 'No file part named "file" in the request.'));
-          return;
-        }
-        writing.then((result) => {
-          if (result.truncated) reject(this.tooLarge());
-          else if (result.bytes === 0) reject(new UploadRejected(400, ErrorCode.BAD_USER_INPUT, 'The file is empty.'));
-          else resolve(result);
-        }, reject);
+        if (!out) fail(new UploadRejected(400, ErrorCode.BAD_USER_INPUT, 'No file part named "file" in the request.'));
+        else if (received.truncated) fail(this.tooLarge());
+        else if (received.bytes === 0) fail(new UploadRejected(400, ErrorCode.BAD_USER_INPUT, 'The file is empty.'));
+        else settle(() => (writeError ? reject(writeError) : resolve(received)), false);
       });
+      req.on('close', onRequestGone).on('error', onRequestGone);
+      // Once a response has gone out (a body timeout's 408), Node no longer tells the request that
+      // its connection closed; the socket still does.
+      req.socket.on('close', onRequestGone);
       req.pipe(parser);
     });
   }
