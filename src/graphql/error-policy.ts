@@ -72,11 +72,12 @@ function expectedError(original: unknown, formatted: GraphQLFormattedError): Gra
   return undefined;
 }
 
-/** True when `error` is the client's (bad input, refused request) rather than a fault of the server. */
-function isExpected(error: unknown): boolean {
+/** The code the client sees for an expected error (bad input, refused request), or undefined for a fault of the server. */
+function expectedCode(error: unknown): string | undefined {
   const original = unwrapResolverError(error);
   const formatted = original instanceof GraphQLError ? original.toJSON() : { message: String(error) };
-  return expectedError(original, formatted) !== undefined;
+  const code = expectedError(original, formatted)?.extensions?.code;
+  return code === undefined ? undefined : String(code);
 }
 
 /**
@@ -113,7 +114,8 @@ export function errorLogPlugin(logger: Logger): ApolloServerPlugin<RequestContex
           const requestId = contextValue.requestId;
           const refused: string[] = [];
           for (const error of errors) {
-            if (isExpected(error)) refused.push(String(ownCode(unwrapResolverError(error)) ?? ErrorCode.BAD_USER_INPUT));
+            const code = expectedCode(error);
+            if (code) refused.push(code);
             else logger.error({ err: unwrapResolverError(error), path: error.path, requestId }, 'unexpected error while resolving');
           }
           if (refused.length > 0) logger.info({ requestId, operationName, codes: [...new Set(refused)] }, 'GraphQL request refused');

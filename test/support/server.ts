@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Reelgraph, startReelgraph } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import type { Logger } from '../../src/logger';
 import { createScratchPostgres, type DbKind, type ScratchDatabase } from './databases';
 import { GqlClient } from './graphql-client';
 
@@ -27,6 +28,8 @@ export interface TestServerOptions {
   /** Reuse an existing data dir / database (restart tests). */
   dataDir?: string;
   database?: ScratchDatabase;
+  /** The server's logger (tests that assert what is logged); silent unless TEST_LOG_LEVEL is set otherwise. */
+  logger?: Logger;
 }
 
 /**
@@ -50,7 +53,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
   let app: Reelgraph;
   try {
-    app = await startReelgraph(loadConfig(env));
+    app = await startReelgraph(loadConfig(env), { logger: options.logger });
   } catch (error) {
     if (!options.database) await database?.drop();
     throw error;

@@ -65,7 +65,7 @@ export async function readItems(ctx: RequestContext, input: SubmitBatchInput, ro
     const customId = typeof item.customId === 'string' ? item.customId : '';
     const fail = (message: string, suffix: string, allowed?: readonly (string | number)[]) =>
       new AppError(ErrorCode.BAD_USER_INPUT, `${where}${customId ? ` (customId '${customId}')` : ''}: ${message}`, {
-        field: field.startsWith('input.items') ? `${field}.${suffix}` : field,
+        field: field.startsWith('input.items[') ? `${field}.${suffix}` : field,
         index,
         customId: customId || undefined,
         allowed,
@@ -95,14 +95,14 @@ export async function readItems(ctx: RequestContext, input: SubmitBatchInput, ro
       const suffix = String(error.extensions.field ?? 'model');
       throw new AppError(error.code, `${where}${customId ? ` (customId '${customId}')` : ''}: ${error.message}`, {
         ...error.extensions,
-        field: field.startsWith('input.items') ? `${field}.${suffix}` : field,
+        field: field.startsWith('input.items[') ? `${field}.${suffix}` : field,
         index,
         customId: customId || undefined,
       });
     }
   });
   // The moderation endpoint (when configured) screens every prompt, in chunks, before anything is stored.
-  await guardrails.screen(items.map((item, i) => ({ text: item.prompt, field: raw[i].field.startsWith('input.items') ? `${raw[i].field}.prompt` : `${raw[i].where} prompt` })));
+  await guardrails.screen(items.map((item, i) => ({ text: item.prompt, field: raw[i].field.startsWith('input.items[') ? `${raw[i].field}.prompt` : `${raw[i].where} prompt` })));
   return items;
 }
 
