@@ -8,28 +8,33 @@ import type { Logger } from '../logger';
 
 const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
 
-/** Quality the Accept header gives `type` (exact, `application/*` or `*\/*`); 0 when not acceptable. */
-function quality(accept: string, type: string): number {
-  let best = 0;
-  let specificity = -1;
-  for (const part of accept.split(',')) {
+/** How well the Accept header takes `type`: quality, specificity and position of the best matching range (as negotiator rates them). */
+function priority(accept: string, type: string): { q: number; s: number; o: number } {
+  let best = { q: 0, s: -1, o: -1 };
+  accept.split(',').forEach((part, o) => {
     const [range, ...params] = part.trim().toLowerCase().split(';');
-    const level = range === type ? 2 : range === 'application/*' ? 1 : range === '*/*' ? 0 : -1;
-    if (level < 0 || level < specificity) continue;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    specificity = level;
-    best = q ? Number(q.slice(2)) || 0 : 1;
-  }
+    const s = range === type ? 6 : range === 'application/*' ? 4 : range === '*/*' ? 0 : -1;
+    if (s < 0) return;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) || 0 : 1;
+    if (s > best.s || (s === best.s && (q > best.q || (q === best.q && o > best.o)))) best = { q, s, o };
+  });
   return best;
 }
 
 /**
- * True when the response goes out as `application/graphql-response+json`: the client prefers it
- * to `application/json` (Apollo picks application/json on a tie, and without an Accept header).
+ * True when Apollo answers with `application/graphql-response+json`: it negotiates between
+ * application/json and it (in that order) by quality, then specificity, then position in the
+ * Accept header; without an Accept header, or on a full tie, it is application/json.
  */
 export function answersGraphQLResponseJson(accept: string | undefined): boolean {
   if (!accept) return false;
-  return quality(accept, GRAPHQL_RESPONSE_JSON) > quality(accept, 'application/json');
+  const json = priority(accept, 'application/json');
+  const graphql = priority(accept, GRAPHQL_RESPONSE_JSON);
+  if (graphql.q <= 0) return false;
+  if (graphql.q !== json.q) return graphql.q > json.q;
+  if (graphql.s !== json.s) return graphql.s > json.s;
+  return graphql.o < json.o;
 }
 
 /** Request errors that, per the GraphQL-over-HTTP spec, answer 200 under application/json and 400 under graphql-response+json. */
