@@ -59,20 +59,38 @@ describe.each(databaseKinds())('query limits an attacker cannot cheat or stall (
     return { videos: (body.data?.videos as { nodes: unknown[] }).nodes.length, upstream: target.app.emulator!.record.count() };
   }
 
+  /** Latency of the simple query alone right now: the slowest of three (the test machine may be loaded). */
+  async function baseline(): Promise<number> {
+    let slowest = 0;
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      await post('{ viewer { role } }');
+      slowest = Math.max(slowest, performance.now() - started);
+    }
+    return slowest;
+  }
+
   /**
    * Runs the attack and, while the server processes it, a simple query: the simple query must
-   * answer within 100 ms (before, the same attacks held it for 3 to 45 s).
+   * answer within 100 ms beyond what it takes alone on this machine right now (before, the same
+   * attacks held it for 2 to 45 s). The test machine is shared, so a scheduling hiccup gets two
+   * more tries (every try of an attack that blocks the server would fail).
    */
   async function whileAttacking<T>(attack: () => Promise<T>): Promise<T> {
-    const pending = attack();
-    await new Promise((resolve) => setImmediate(resolve));
-    const started = performance.now();
-    const probe = await post('{ viewer { role } }');
-    const probeMs = performance.now() - started;
-    if (process.env.PROBE_LOG) console.log(`probe ${probeMs.toFixed(1)} ms`);
-    expect(probe.body.data).toEqual({ viewer: { role: 'ADMIN' } });
-    expect(probeMs).toBeLessThan(100);
-    return pending;
+    const tries: string[] = [];
+    for (;;) {
+      const alone = await baseline();
+      const pending = attack();
+      await new Promise((resolve) => setImmediate(resolve));
+      const started = performance.now();
+      const probe = await post('{ viewer { role } }');
+      const probeMs = performance.now() - started;
+      expect(probe.body.data).toEqual({ viewer: { role: 'ADMIN' } });
+      const result = await pending;
+      tries.push(`${probeMs.toFixed(0)} ms (alone ${alone.toFixed(0)} ms)`);
+      if (probeMs < 100 + alone) return result;
+      if (tries.length === 3) throw new Error(`the simple query waited for the attack: ${tries.join(', ')}`);
+    }
   }
 
   it('a page of scalar-only nodes costs its page size; 3,300 aliases of it are refused at once', async () => {
@@ -118,6 +136,11 @@ describe.each(databaseKinds())('query limits an attacker cannot cheat or stall (
       const fanText = `subscription { videosUpdated { ...F0 } }\n${fanOut(25, 'Video', 'source { id }')}`;
       const fan = await whileAttacking(() => firstAnswer(client, fanText));
       expect(fan.errors?.[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', maxCost: 5000 } });
+      // A missing variable or a NUL in a string is that operation's BAD_USER_INPUT (it used to close the socket with 4500).
+      const missing = await firstAnswer(client, 'subscription($id: ID!) { videoUpdated(id: $id) { id } }');
+      expect(missing.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: '$id' } });
+      const nul = await firstAnswer(client, 'subscription { videoUpdated(id: "a\\u0000") { id } }');
+      expect(nul.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'id' } });
       const tokens = await firstAnswer(client, `subscription { videosUpdated { id ${'__typename '.repeat(3000)}} }`);
       expect(tokens.errors?.[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', maxQueryTokens: 2000 } });
       const mutationText = `mutation { ${aliases(21, 'createVideo(input: { prompt: "x", size: "1280x720" }) { video { id } }')} }`;
@@ -127,7 +150,7 @@ describe.each(databaseKinds())('query limits an attacker cannot cheat or stall (
       // (their cost is measured per operation), as did the feed's.
       const grown = server.app.internals.documents.size - cached;
       expect(grown).toBeGreaterThanOrEqual(fanText.length + mutationText.length);
-      expect(grown).toBeLessThanOrEqual(fanText.length + mutationText.length + print(VideosUpdatedDocument).length);
+      expect(grown).toBeLessThanOrEqual(fanText.length + mutationText.length + print(VideosUpdatedDocument).length + 200);
       const { createVideo } = await server.gql.data(CreateVideoDocument, { input: { prompt: 'After the attacks', size: '1280x720' } });
       await feed.until((v) => v.videosUpdated.id === createVideo.video.id);
       feed.close();
