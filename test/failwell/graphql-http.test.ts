@@ -139,6 +139,21 @@ describe.each(databaseKinds())('GraphQL over HTTP fails well (%s)', (db) => {
     expect(failed).toEqual([]);
   });
 
+  it('a real fault is masked for the client and logged at error, with the request id and its stack', async () => {
+    const logged = lines.length;
+    // A service failing with an error nobody expected (not an AppError) is a fault of the server, not of the request.
+    const fault = jest.spyOn(server.app.internals.apiKeys, 'list').mockRejectedValueOnce(new Error('key store on fire: /var/lib/secret'));
+    const response = await fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': `fault-${db}` }, body: JSON.stringify({ query: '{ apiKeys { id } }' }) });
+    expect(fault).toHaveBeenCalledTimes(1);
+    fault.mockRestore();
+    const body = (await response.json()) as Answer['body'];
+    expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'INTERNAL_SERVER_ERROR' }, message: expect.stringMatching(/retry later/) });
+    expect(JSON.stringify(body)).not.toMatch(/on fire|secret/);
+    const errors = lines.slice(logged).filter((l) => l.level === 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ requestId: `fault-${db}`, msg: 'unexpected error while resolving', err: { stack: expect.any(String) } });
+  });
+
   it('answered no request of this suite with a 500', () => {
     // Positive control: the counter saw every case above.
     expect(statuses.length).toBeGreaterThan(cases.length * 3);
