@@ -17,7 +17,8 @@ import { OperationContext } from './graphql/operation-context';
 import { SubscriptionCohorts } from './graphql/subscription-cohorts';
 import { buildReelgraphSchema, resolverContainer } from './graphql/schema';
 import { RedisKeyValueCache } from './graphql/apq-cache';
-import { queryLimitsPlugin } from './graphql/limits';
+import { type QueryLimits, queryLimitsPlugin } from './graphql/limits';
+import { responseSizePlugin } from './graphql/response-size';
 import { Authenticator, isLoopback } from './http/auth';
 import { cors, requestGuard } from './http/guard';
 import { healthRoutes } from './http/health.routes';
@@ -145,8 +146,15 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
   const streams = { videos: live, events: eventLog, storyboards: services.storyboardLive, batches: services.batchLive };
   const forkFor = (tenantId: string) => forkForTenant(db.orm, tenantId);
   contextFor = (viewer, requestId) => new OperationContext(viewer, requestId, streams, forkFor);
-  const internals: Reelgraph['internals'] = { pipeline, services, auth, apiKeys, documents: new DocumentCache(schema), cohorts: new SubscriptionCohorts() };
-  const limits = { maxDepth: config.security.maxQueryDepth, maxCost: config.security.maxQueryCost };
+  const { security } = config;
+  const limits: QueryLimits = {
+    maxDepth: security.maxQueryDepth,
+    maxCost: security.maxQueryCost,
+    maxQueryBytes: security.maxQueryBytes,
+    maxQueryTokens: security.maxQueryTokens,
+    maxMutations: security.maxMutationsPerRequest,
+  };
+  const internals: Reelgraph['internals'] = { pipeline, services, auth, apiKeys, documents: new DocumentCache(schema, limits), cohorts: new SubscriptionCohorts() };
 
   const server = await startHttpServer({
     schema,
@@ -160,7 +168,8 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     bodyLimitBytes: config.security.bodyLimitBytes,
     timeouts: { headersMs: config.http.headersTimeoutMs, requestMs: config.http.requestTimeoutMs, bodyIdleMs: config.http.bodyIdleTimeoutMs, keepAliveMs: config.http.keepAliveTimeoutMs, uploadMs: config.uploads.timeoutMs },
     persistedQueriesCache: bus.redis ? new RedisKeyValueCache(bus.redis) : undefined,
-    plugins: [queryLimitsPlugin(limits)],
+    documentLimits: limits,
+    plugins: [queryLimitsPlugin(limits, limiter), responseSizePlugin(security.maxResponseBytes)],
     webSocket: mountWebSocket({
       logger: logger.child({ component: 'ws' }),
       auth,

@@ -78,6 +78,14 @@ export interface SecurityConfig {
   maxQueryDepth: number;
   /** `MAX_QUERY_COST` (5000): computed cost (connections count `first` × their nodes). */
   maxQueryCost: number;
+  /** `MAX_QUERY_BYTES` (100000): longest query text (UTF-8 bytes), refused before parsing on every transport. */
+  maxQueryBytes: number;
+  /** `MAX_QUERY_TOKENS` (2000): most lexical tokens in a document; parsing stops there (bounds validation time). */
+  maxQueryTokens: number;
+  /** `MAX_RESPONSE_BYTES` (10485760): largest GraphQL response over HTTP; execution stops there. */
+  maxResponseBytes: number;
+  /** `MAX_MUTATIONS_PER_REQUEST` (20): most root mutation fields (aliases counted) in one operation; each also takes a rate-limit token. */
+  maxMutationsPerRequest: number;
   /** `MAX_SUBSCRIPTIONS_PER_CONNECTION` (50). */
   maxSubscriptionsPerConnection: number;
   /** `MAX_ACTIVE_JOBS_PER_TENANT` (200): jobs with the upstream at once per tenant (IMMEDIATE batches wait for room). */
@@ -233,6 +241,10 @@ export function loadConfig(env: Env = process.env): Config {
       rateBurst: read.int('RATE_LIMIT_BURST', 120, 1, 1_000_000),
       maxQueryDepth: read.int('MAX_QUERY_DEPTH', 12, 2, 100),
       maxQueryCost: read.int('MAX_QUERY_COST', 5000, 10, 10_000_000),
+      maxQueryBytes: read.int('MAX_QUERY_BYTES', 100_000, 1024, 10 * 1024 * 1024),
+      maxQueryTokens: read.int('MAX_QUERY_TOKENS', 2000, 200, 1_000_000),
+      maxResponseBytes: read.int('MAX_RESPONSE_BYTES', 10 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+      maxMutationsPerRequest: read.int('MAX_MUTATIONS_PER_REQUEST', 20, 1, 10_000),
       maxSubscriptionsPerConnection: read.int('MAX_SUBSCRIPTIONS_PER_CONNECTION', 50, 1, 10_000),
       maxActiveJobsPerTenant: read.int('MAX_ACTIVE_JOBS_PER_TENANT', 200, 1, 1_000_000),
       bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),

@@ -1,20 +1,10 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  getNamedType,
-  getNullableType,
-  type GraphQLSchema,
-  isLeafType,
-  isListType,
-  Kind,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
-import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import { type DocumentNode, getVariableValues, type GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { AppError, ErrorCode } from '../errors';
+import { rateKey } from '../http/guard';
+import type { RateLimiter } from '../http/rate-limit';
 import type { RequestContext } from './context';
-import { DEFAULT_PAGE_SIZE } from './relay';
+import { measureOperation, type OperationMeasure } from './cost';
 
 /** Query limits. */
 export interface QueryLimits {
@@ -22,88 +12,66 @@ export interface QueryLimits {
   maxDepth: number;
   /** Highest computed cost allowed. */
   maxCost: number;
-}
-
-/** Assumed length of a list field that has no `first` (lineage lists are short). */
-const ASSUMED_LIST_LENGTH = 10;
-
-/**
- * Cost of a field, weighted like Shopify's: scalars and enums cost 0, an object 1 plus its
- * children, a connection 1 plus `first` (or the default page) times its node — its own `edges`
- * and `nodes` lists are not counted again — `nodes(ids:)` its number of ids, and other lists an
- * assumed length. So `videos(first: 100) { nodes { source { id } } }` costs about 200.
- */
-const countingEstimator: ComplexityEstimator = ({ type, args, field, childComplexity }) => {
-  if (isLeafType(getNamedType(field.type))) return 0;
-  if (typeof args.first === 'number') return 1 + childComplexity * Math.max(0, args.first);
-  if (Array.isArray(args.ids)) return 1 + childComplexity * args.ids.length;
-  if (field.args.some((a) => a.name === 'first')) return 1 + childComplexity * DEFAULT_PAGE_SIZE;
-  if (type.name.endsWith('Connection')) return childComplexity;
-  if (isListType(getNullableType(field.type))) return 1 + childComplexity * ASSUMED_LIST_LENGTH;
-  return 1 + childComplexity;
-};
-
-/** Depth of the deepest field of an operation, fragments included. */
-export function queryDepth(document: DocumentNode, operation: OperationDefinitionNode): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  const depthOf = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
-    if (!set) return 0;
-    let deepest = 0;
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        // Introspection's own nesting (__schema/__type) is not user data and is allowed as it is.
-        if (selection.name.value.startsWith('__')) continue;
-        deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet, seen));
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
-      } else if (!seen.has(selection.name.value)) {
-        const fragment = fragments.get(selection.name.value);
-        deepest = Math.max(deepest, depthOf(fragment?.selectionSet, new Set([...seen, selection.name.value])));
-      }
-    }
-    return deepest;
-  };
-  return depthOf(operation.selectionSet, new Set());
+  /** Longest query text, in UTF-8 bytes, checked before parsing. */
+  maxQueryBytes: number;
+  /** Most lexical tokens in a document; parsing stops there. */
+  maxQueryTokens: number;
+  /** Most root fields (aliases counted) in one mutation operation. */
+  maxMutations: number;
 }
 
 /** Depth and cost of an operation. */
 export interface QueryCost {
   depth: number;
   cost: number;
+  /** Root fields of a mutation (0 for queries and subscriptions). */
+  mutations: number;
 }
 
 /** Distinct variable sets remembered per document before its entries are dropped. */
 const MEASURES_PER_DOCUMENT = 64;
 
 /**
- * Depth and cost by document and (operation name, variables). Measuring walks the whole document
- * against the schema, which costs more than a small query itself; clients send the same few
- * documents over and over (parsed once by Apollo's and the WebSocket's document caches, so the
- * DocumentNode is the same object), and the figures depend only on the document and variables.
+ * Figures by document and (operation name, variables). Clients send the same few documents over
+ * and over (parsed once by Apollo's and the WebSocket's document caches, so the DocumentNode is
+ * the same object), and the figures depend only on the document and variables.
  */
 const measured = new WeakMap<DocumentNode, Map<string, QueryCost>>();
 
-/** Depth and cost of an operation with these variables, measured once per distinct pair. */
-export function measureQuery(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): QueryCost {
+/**
+ * Coerces the variables as execution will, so a missing or wrongly typed variable is the client's
+ * BAD_USER_INPUT naming the variable, found before anything runs.
+ */
+function coerceVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, inputs: Record<string, unknown>): Record<string, unknown> {
+  const result = getVariableValues(schema, operation.variableDefinitions ?? [], inputs, { maxErrors: 1 });
+  if (!result.errors) return result.coerced;
+  const error: GraphQLError = result.errors[0];
+  const node = error.nodes?.[0];
+  const name = node?.kind === 'VariableDefinition' ? `$${node.variable.name.value}` : undefined;
+  throw new AppError(ErrorCode.BAD_USER_INPUT, `${error.message} Send a value of the declared type in "variables".`, name ? { field: name } : {});
+}
+
+/** Depth, cost and mutation count of an operation with these variables, measured once per distinct pair. */
+export function measureQuery(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined): QueryCost {
   let byVariables = measured.get(document);
   if (!byVariables) measured.set(document, (byVariables = new Map()));
   const key = JSON.stringify([operation.name?.value ?? null, variables ?? null]);
   const known = byVariables.get(key);
   if (known) return known;
-  const depth = queryDepth(document, operation);
-  const cost = getComplexity({ schema, query: document, operationName: operation.name?.value, variables: variables ?? {}, estimators: [countingEstimator] });
+  const measure: OperationMeasure = measureOperation(schema, document, operation, coerceVariables(schema, operation, variables ?? {}));
+  const figures = { depth: measure.depth, cost: measure.cost, mutations: operation.operation === 'mutation' ? measure.rootFields : 0 };
   if (byVariables.size >= MEASURES_PER_DOCUMENT) byVariables.clear();
-  byVariables.set(key, { depth, cost });
-  return { depth, cost };
+  byVariables.set(key, figures);
+  return figures;
 }
 
 /**
- * Measures an operation before it runs and refuses it when too deep or too expensive, naming the
- * limit. Used for HTTP (Apollo plugin) and WebSocket subscriptions alike.
+ * Measures an operation before it runs and refuses it when too deep, too expensive or carrying
+ * too many mutations, naming the limit. Used for HTTP (Apollo plugin) and WebSocket alike.
  */
-export function checkQuery(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined, limits: QueryLimits): QueryCost {
-  const { depth, cost } = measureQuery(schema, document, operation, variables);
+export function checkQuery(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | null | undefined, limits: QueryLimits): QueryCost {
+  const figures = measureQuery(schema, document, operation, variables);
+  const { depth, cost, mutations } = figures;
   if (depth > limits.maxDepth) {
     throw new AppError(ErrorCode.QUERY_TOO_COMPLEX, `The query is ${depth} levels deep; the limit is ${limits.maxDepth}. Ask for fewer nested fields.`, { depth, maxDepth: limits.maxDepth });
   }
@@ -114,26 +82,71 @@ export function checkQuery(schema: GraphQLSchema, document: DocumentNode, operat
       { cost, maxCost: limits.maxCost },
     );
   }
-  return { depth, cost };
+  if (mutations > limits.maxMutations) {
+    throw new AppError(
+      ErrorCode.QUERY_TOO_COMPLEX,
+      `The request has ${mutations} mutations; at most ${limits.maxMutations} are allowed per request. Send the rest in further requests, or many videos at once with submitBatch.`,
+      { mutations, maxMutations: limits.maxMutations },
+    );
+  }
+  return figures;
+}
+
+/** Refuses query text over the byte limit before it is parsed (or cached, or registered as a persisted query). */
+export function checkQueryText(query: string, limits: Pick<QueryLimits, 'maxQueryBytes'>): void {
+  const bytes = Buffer.byteLength(query);
+  if (bytes > limits.maxQueryBytes) {
+    throw new AppError(ErrorCode.QUERY_TOO_COMPLEX, `The query text is ${bytes} bytes; the limit is ${limits.maxQueryBytes}. Send a smaller document (pass long values as variables).`, { bytes, maxQueryBytes: limits.maxQueryBytes });
+  }
+}
+
+/** graphql-js's message when `parse` stops at `maxTokens` (graphql 16), with the limit. */
+const TOKEN_LIMIT_MESSAGE = /Document contains more tha[nt] (\d+) tokens/;
+
+/** The client-facing refusal for a document over the token limit, or undefined when `error` is another parse error. */
+export function tokenLimitError(error: { message: string }): AppError | undefined {
+  const match = TOKEN_LIMIT_MESSAGE.exec(error.message);
+  if (!match) return undefined;
+  const maxQueryTokens = Number(match[1]);
+  return new AppError(ErrorCode.QUERY_TOO_COMPLEX, `The document has more than ${maxQueryTokens} tokens, the limit. Send fewer fields and aliases, or split the request.`, { maxQueryTokens });
+}
+
+/** Marks an error with the HTTP status (and headers) it answers with; the error policy strips this from the response. */
+function withStatus(error: AppError, status: number, headers?: [string, string][]): AppError {
+  error.extensions.http = { status, ...(headers ? { headers: new HeaderMap(headers) } : {}) };
+  return error;
 }
 
 /**
  * Apollo plugin: checks every operation before execution and reports its cost in the response's
  * `extensions.cost` (`requestedQueryCost`, `maxQueryCost`), as Shopify does, so clients can see
- * how close they are to the limit.
+ * how close they are to the limit. Subscriptions are refused (they need the WebSocket), and each
+ * mutation beyond the first takes one more token from the caller's rate limit (the guard took one
+ * for the request), so aliasing many mutations into one request does not multiply the rate.
  */
-export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin<RequestContext> {
+export function queryLimitsPlugin(limits: QueryLimits, limiter?: RateLimiter): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       let measured: QueryCost | undefined;
       return {
-        async didResolveOperation({ document, operation, request, schema }) {
+        async didResolveOperation({ document, operation, request, schema, contextValue }) {
           if (!operation) return;
+          if (operation.operation === 'subscription') {
+            throw withStatus(new AppError(ErrorCode.BAD_REQUEST, 'Subscriptions are served over WebSocket: connect to /graphql with the graphql-transport-ws protocol (e.g. graphql-ws). HTTP carries queries and mutations.'), 400);
+          }
           try {
             measured = checkQuery(schema, document, operation, request.variables, limits);
           } catch (error) {
-            if (error instanceof AppError) error.extensions.http = { status: 400 };
+            if (error instanceof AppError) withStatus(error, 400);
             throw error;
+          }
+          if (measured.mutations > 1 && limiter) {
+            const decision = await limiter.take(rateKey(contextValue.viewer), measured.mutations - 1);
+            if (!decision.allowed) {
+              const seconds = Math.ceil(decision.retryAfterMs / 1000);
+              const error = new AppError(ErrorCode.RATE_LIMITED, `This request has ${measured.mutations} mutations, more than the API key's rate allows now; retry in ${seconds} s or send fewer per request.`, { retryAfterSeconds: seconds, mutations: measured.mutations });
+              throw withStatus(error, 429, [['retry-after', String(seconds)]]);
+            }
           }
         },
         async willSendResponse({ response }) {

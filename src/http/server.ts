@@ -9,11 +9,13 @@ import express, { type Express, type NextFunction, type Request, type RequestHan
 import { type GraphQLSchema, getOperationAST } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { RequestContext } from '../graphql/context';
-import { createErrorFormatter } from '../graphql/error-policy';
+import { createErrorFormatter, errorLogPlugin } from '../graphql/error-policy';
+import type { QueryLimits } from '../graphql/limits';
 import { ulid } from '../ids';
 import { type Logger, runWithRequestId } from '../logger';
 import { accessLog } from './access-log';
 import { bodyTimeouts, cutByBodyTimeout, type HttpTimeouts, serverTimeouts } from './timeouts';
+import { graphqlPreflight, requestErrorStatusPlugin } from './graphql-http';
 
 /** Builds the per-operation context of an HTTP request (the guard already put the viewer in `res.locals.viewer`). */
 export type HttpContextFactory = (req: Request, res: Response) => Promise<RequestContext>;
@@ -34,6 +36,8 @@ export interface HttpServerOptions {
   webSocket?: WebSocketMounter;
   /** Extra Apollo plugins (limits, persisted queries, metrics). */
   plugins?: ApolloServerPlugin<RequestContext>[];
+  /** Byte and token limits of query text, enforced before parsing. */
+  documentLimits: Pick<QueryLimits, 'maxQueryBytes' | 'maxQueryTokens'>;
   /** Largest JSON body accepted on /graphql, in bytes. Default 1 MiB. */
   bodyLimitBytes?: number;
   /** Runs before /graphql and /uploads: authentication and rate limits. */
@@ -97,7 +101,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   const apollo = new ApolloServer<RequestContext>({
     schema: options.schema,
-    formatError: createErrorFormatter(options.logger),
+    // Errors are logged once per request, with its id, by errorLogPlugin.
+    formatError: createErrorFormatter(),
+    parseOptions: { maxTokens: options.documentLimits.maxQueryTokens },
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     introspection: options.introspection ?? true,
@@ -121,6 +127,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
           };
         },
       },
+      errorLogPlugin(options.logger),
+      requestErrorStatusPlugin(),
       ...(options.plugins ?? []),
     ],
   });
@@ -145,6 +153,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimitBytes ?? 1024 * 1024 }),
+    graphqlPreflight(options.documentLimits, options.logger),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const context = await options.context(req, res);

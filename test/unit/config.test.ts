@@ -29,6 +29,14 @@ describe('config', () => {
     expect(error?.message).not.toContain('hunter2');
   });
 
+  it('reads the document, response and mutation limits, naming a bad one', () => {
+    expect(loadConfig({}).security).toMatchObject({ maxQueryBytes: 100_000, maxQueryTokens: 2000, maxResponseBytes: 10 * 1024 * 1024, maxMutationsPerRequest: 20 });
+    expect(loadConfig({ MAX_QUERY_TOKENS: '5000', MAX_MUTATIONS_PER_REQUEST: '1' }).security).toMatchObject({ maxQueryTokens: 5000, maxMutationsPerRequest: 1 });
+    expect(() => loadConfig({ MAX_QUERY_BYTES: '10', MAX_RESPONSE_BYTES: 'lots' })).toThrow(
+      /MAX_QUERY_BYTES must be a whole number from 1024 to 10485760 \(got '10'\)[\s\S]*MAX_RESPONSE_BYTES must be a whole number from 65536 to 1073741824 \(got 'lots'\)/,
+    );
+  });
+
   it('refuses a base URL without a key instead of silently using the emulator', () => {
     expect(() => loadConfig({ OPENAI_BASE_URL: 'https://gateway.example/v1' })).toThrow(/OPENAI_BASE_URL is set but OPENAI_API_KEY is not/);
   });

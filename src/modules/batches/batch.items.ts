@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { controlCharacterIn } from '../../control-characters';
 import { AppError, badInput, ErrorCode } from '../../errors';
 import type { RequestContext } from '../../graphql/context';
 import type { LocalStorage } from '../../storage/local-storage';
@@ -64,16 +65,21 @@ export async function readItems(ctx: RequestContext, input: SubmitBatchInput, ro
     const customId = typeof item.customId === 'string' ? item.customId : '';
     const fail = (message: string, suffix: string, allowed?: readonly (string | number)[]) =>
       new AppError(ErrorCode.BAD_USER_INPUT, `${where}${customId ? ` (customId '${customId}')` : ''}: ${message}`, {
-        field: field.startsWith('input.items') ? `${field}.${suffix}` : field,
+        field: field.startsWith('input.items[') ? `${field}.${suffix}` : field,
         index,
         customId: customId || undefined,
         allowed,
       });
     if (customId.length < 1 || customId.length > 255) throw fail('customId must be 1 to 255 characters.', 'customId');
+    // JSON Lines items do not pass through GraphQL's argument check, which refuses these for inline items.
+    const customIdControl = controlCharacterIn(customId);
+    if (customIdControl) throw fail(`customId contains the control character ${customIdControl}; remove it.`, 'customId');
     if (seen.has(customId)) throw fail('customId is used by an earlier item; each item needs its own.', 'customId');
     seen.add(customId);
     const prompt = typeof item.prompt === 'string' ? item.prompt : '';
     if (prompt.trim().length === 0 || prompt.length > MAX_PROMPT_LENGTH) throw fail(`prompt must be 1 to ${MAX_PROMPT_LENGTH} characters of text.`, 'prompt');
+    const promptControl = controlCharacterIn(prompt);
+    if (promptControl) throw fail(`prompt contains the control character ${promptControl}; remove it (tab, line feed and carriage return are allowed).`, 'prompt');
     const model = item.model === undefined ? 'sora-2' : String(item.model);
     const size = item.size === undefined ? '720x1280' : String(item.size);
     const seconds = item.seconds === undefined ? 4 : Number(item.seconds);
@@ -89,14 +95,14 @@ export async function readItems(ctx: RequestContext, input: SubmitBatchInput, ro
       const suffix = String(error.extensions.field ?? 'model');
       throw new AppError(error.code, `${where}${customId ? ` (customId '${customId}')` : ''}: ${error.message}`, {
         ...error.extensions,
-        field: field.startsWith('input.items') ? `${field}.${suffix}` : field,
+        field: field.startsWith('input.items[') ? `${field}.${suffix}` : field,
         index,
         customId: customId || undefined,
       });
     }
   });
   // The moderation endpoint (when configured) screens every prompt, in chunks, before anything is stored.
-  await guardrails.screen(items.map((item, i) => ({ text: item.prompt, field: raw[i].field.startsWith('input.items') ? `${raw[i].field}.prompt` : `${raw[i].where} prompt` })));
+  await guardrails.screen(items.map((item, i) => ({ text: item.prompt, field: raw[i].field.startsWith('input.items[') ? `${raw[i].field}.prompt` : `${raw[i].where} prompt` })));
   return items;
 }
 
@@ -126,6 +132,7 @@ export function checkMetadata(metadata: Record<string, unknown> | undefined): Re
   for (const [key, value] of entries) {
     if (key.length < 1 || key.length > 64) throw badInput('input.metadata', `metadata key '${key.slice(0, 80)}' must be 1 to 64 characters.`);
     if (typeof value !== 'string' || value.length > 512) throw badInput('input.metadata', `metadata value of '${key}' must be a string of at most 512 characters.`);
+    if (controlCharacterIn(key) || controlCharacterIn(value)) throw badInput('input.metadata', `metadata '${key.slice(0, 80)}' contains a control character; remove it.`);
   }
   return metadata as Record<string, string>;
 }
