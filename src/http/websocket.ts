@@ -54,7 +54,6 @@ export interface WebSocketOptions {
 /** What the server knows about one open connection. */
 interface Connection {
   viewer: Viewer;
-  operations: Set<string>;
 }
 
 function refusal(error: AppError): GraphQLError[] {
@@ -159,7 +158,7 @@ export function mountWebSocket(options: WebSocketOptions) {
             return false;
           }
           options.gate.authenticated(socket, request);
-          connections.set(socket, { viewer: result.viewer, operations: new Set() });
+          connections.set(socket, { viewer: result.viewer });
           return true;
         },
         onClose: (ctx) => {
@@ -168,31 +167,24 @@ export function mountWebSocket(options: WebSocketOptions) {
         onSubscribe: async (ctx, id, payload) => {
           const connection = connections.get(ctx.extra.socket);
           if (!connection) return [new GraphQLError(AUTH_MESSAGES.missing, { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
-          // The slot is taken before anything is awaited: pipelined subscribes run this hook
-          // concurrently, and a check made before an await would let them all past the cap.
-          if (connection.operations.size >= options.maxSubscriptions) {
+          // graphql-ws registers each operation (this one included) synchronously when its message
+          // arrives and removes it as soon as it ends or the client completes it, so counting its
+          // registry here, before anything is awaited, holds the cap even when subscribes are
+          // pipelined: a count kept after an await would let a burst past it.
+          if (Object.keys(ctx.subscriptions).length > options.maxSubscriptions) {
             return refusal(new AppError(ErrorCode.RATE_LIMITED, `This connection already has ${options.maxSubscriptions} subscriptions, the most allowed; complete one or open another connection.`, { limit: options.maxSubscriptions }));
           }
-          connection.operations.add(id);
-          let prepared: ExecutionArgs | readonly GraphQLError[];
           try {
-            prepared = await prepare(connection, id, payload);
+            return await prepare(connection, id, payload);
           } catch (error) {
-            prepared = [operationError(error)];
+            return [operationError(error)];
           }
-          // A refused operation gives its slot back (onError may not run: the client may have completed it meanwhile).
-          if (Array.isArray(prepared)) connection.operations.delete(id);
-          return prepared;
-        },
-        onComplete: (ctx, id) => {
-          connections.get(ctx.extra.socket)?.operations.delete(id);
         },
         onNext: (_ctx, _id, _payload, _args, result) => {
           if (!result.errors?.length) return undefined;
           return { ...result, errors: result.errors.map((error) => options.formatError(error.toJSON(), error)) };
         },
-        onError: (ctx, id, _payload, errors) => {
-          connections.get(ctx.extra.socket)?.operations.delete(id);
+        onError: (_ctx, id, _payload, errors) => {
           const formatted = errors.map((error) => options.formatError(error.toJSON(), error));
           // A client's mistake, once, without a stack: the socket and its other operations go on.
           options.logger.info({ operationId: id, codes: formatted.map((e) => e.extensions?.code) }, 'WebSocket operation refused');
