@@ -1,3 +1,4 @@
+import { Role } from '../../src/modules/tenants/api-key.entity';
 import { Upload } from '../../src/modules/uploads/upload.entity';
 import { databaseKinds } from '../support/databases';
 import { makeImage, uploadFile } from '../support/media';
@@ -59,5 +60,17 @@ describe.each(databaseKinds())('cross-site requests in local mode (%s)', (db) =>
     expect((await uploadFile(server.app.origin, png, 'a.png')).status).toBe(201);
     expect((await uploadFile(server.app.origin, png, 'a.png', { origin: ALLOWED })).status).toBe(201);
     expect(await uploads(server)).toBe(before + 2);
+  });
+
+  // Last: it ends local mode for this server.
+  it('once keys exist (local mode over), other loopback pages are refused too; configured and own origins still connect', async () => {
+    const { secret } = await server.app.internals.apiKeys.create(`origins-${db}`, Role.ADMIN, 'ops');
+    await server.app.internals.auth.start();
+    expect(server.app.internals.auth.localMode).toBe(false);
+    expect(await upgradeStatus(server, 'http://localhost:5173')).toBe(403);
+    for (const origin of [undefined, ALLOWED, server.app.origin]) {
+      const socket = await acknowledgedSocket(server.wsUrl, { authorization: `Bearer ${secret}` }, origin ? { origin } : {});
+      socket.socket.close();
+    }
   });
 });
