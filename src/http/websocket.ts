@@ -1,4 +1,4 @@
-import { type ExecutionArgs, type GraphQLFormattedError, GraphQLError, type GraphQLSchema, getOperationAST, getVariableValues } from 'graphql';
+import { type ExecutionArgs, type GraphQLFormattedError, GraphQLError, type GraphQLSchema, getOperationAST, getVariableValues, type OperationDefinitionNode } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
@@ -66,6 +66,15 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
   return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
 }
 
+/** Why the variables do not fit the operation, one error per variable, each naming it (`field: variables.<name>`). */
+function variableErrors(schema: GraphQLSchema, operation: OperationDefinitionNode, inputs: Record<string, unknown>): GraphQLError[] {
+  return (operation.variableDefinitions ?? []).flatMap((definition) =>
+    (getVariableValues(schema, [definition], inputs, { maxErrors: 10 }).errors ?? []).map(
+      (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT, field: `variables.${definition.variable.name.value}` } }),
+    ),
+  );
+}
+
 /**
  * What to answer an operation whose preparation threw: a GraphQLError of the client's request
  * (a limit the document cache or the query limits refused) is returned as it is; anything else
@@ -84,7 +93,9 @@ function operationError(error: unknown): GraphQLError {
  * operation is rate limited, measured against the query limits, capped per connection, and gets
  * its own context; documents come from a {@link DocumentCache}, so a re-subscribe does not
  * re-parse or re-validate, and events are executed once per cohort ({@link SubscriptionCohorts}).
- * Revoking a key closes its connections with 4401.
+ * Revoking a key closes its connections with 4401. A bad operation is answered with an `error`
+ * for its id and never closes the socket. Before the handshake and until `connection_ack`, the
+ * {@link WebSocketGate} applies Origin checks and the pre-auth limits.
  */
 export function mountWebSocket(options: WebSocketOptions) {
   return (wss: WebSocketServer, schema: GraphQLSchema) => {
@@ -116,7 +127,7 @@ export function mountWebSocket(options: WebSocketOptions) {
       }
       // Coerced here, so a missing or mistyped variable is refused as the client's input rather than failing later.
       const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 10 });
-      if (coerced.errors) return coerced.errors.map((error) => withCode(error, ErrorCode.BAD_USER_INPUT));
+      if (coerced.errors) return variableErrors(schema, operation, payload.variables ?? {});
       try {
         checkQuery(schema, cached.document, operation, payload.variables ?? undefined, options.limits);
       } catch (error) {

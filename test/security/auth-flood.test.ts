@@ -3,6 +3,7 @@ import { Role } from '../../src/modules/tenants/api-key.entity';
 import { ViewerDocument } from '../generated/graphql';
 import { databaseKinds, redisUrl } from '../support/databases';
 import { GqlClient } from '../support/graphql-client';
+import { quickQueryMs } from '../support/latency';
 import { startTestServer, type TestServer } from '../support/server';
 import { protocolSocket } from '../support/ws';
 
@@ -73,9 +74,8 @@ describe.each(databaseKinds())('a flood of invalid keys from one address (%s)', 
 
     // Positive controls: a legitimate key from another address works, and another address's bad key is looked up (401, not 429).
     const legit = new GqlClient(server.graphqlUrl, { 'x-forwarded-for': address(), authorization: `Bearer ${valid}` });
-    const started = performance.now();
     expect((await legit.request(ViewerDocument)).status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(await quickQueryMs(server, { 'x-forwarded-for': address(), authorization: `Bearer ${valid}` })).toBeLessThan(100);
     let elsewhere!: Awaited<ReturnType<GqlClient['request']>>;
     const looked = await keyLookups(server, async () => {
       elsewhere = await new GqlClient(server.graphqlUrl, { 'x-forwarded-for': address() }).request(ViewerDocument, undefined, { authorization: `Bearer ${randomKey()}` });

@@ -1,28 +1,22 @@
 import { print } from 'graphql';
 import { CreateVideoDocument, VideoUpdatedDocument } from '../generated/graphql';
 import { databaseKinds } from '../support/databases';
+import { quickQueryMs } from '../support/latency';
 import { startTestServer, type TestServer } from '../support/server';
 import { acknowledgedSocket, type ProtocolMessage } from '../support/ws';
 
-/** Milliseconds a trivial HTTP query takes while the server is busy with the test's traffic. */
-async function quickQueryMs(server: TestServer): Promise<number> {
-  const started = performance.now();
-  const result = await server.gql.request('{ __typename }');
-  expect(result.status).toBe(200);
-  return performance.now() - started;
-}
 
 const VARIABLE_OPERATION = 'subscription Watch($id: ID!) { videoUpdated(id: $id) { id } }';
 const tooDeep = `subscription { videoUpdated(id: "x") { ${'source { '.repeat(13)}id${' }'.repeat(13)} } }`;
 
 /** Bad operations a client can send on a socket, and the code each must be refused with. */
-const BAD_OPERATIONS: { name: string; payload: Record<string, unknown>; code: string; message?: RegExp }[] = [
-  { name: 'missing variable', payload: { query: VARIABLE_OPERATION, variables: {} }, code: 'BAD_USER_INPUT', message: /\$id.*not provided/ },
-  { name: 'wrongly typed variable', payload: { query: VARIABLE_OPERATION, variables: { id: { not: 'an id' } } }, code: 'BAD_USER_INPUT', message: /\$id/ },
+const BAD_OPERATIONS: { name: string; payload: Record<string, unknown>; code: string; message?: RegExp; field?: string }[] = [
+  { name: 'missing variable', payload: { query: VARIABLE_OPERATION, variables: {} }, code: 'BAD_USER_INPUT', message: /\$id.*not provided/, field: 'variables.id' },
+  { name: 'wrongly typed variable', payload: { query: VARIABLE_OPERATION, variables: { id: { not: 'an id' } } }, code: 'BAD_USER_INPUT', message: /\$id/, field: 'variables.id' },
   { name: 'query with a missing variable', payload: { query: 'query Get($id: ID!) { video(id: $id) { id } }', variables: {} }, code: 'BAD_USER_INPUT', message: /\$id/ },
   { name: 'parse error', payload: { query: 'subscription { videoUpdated(id: ' }, code: 'GRAPHQL_PARSE_FAILED', message: /Syntax Error/ },
   { name: 'validation error', payload: { query: 'subscription { videoUpdated(id: "x") { noSuchField } }' }, code: 'GRAPHQL_VALIDATION_FAILED', message: /noSuchField/ },
-  { name: 'unknown operationName', payload: { query: VARIABLE_OPERATION, operationName: 'Other', variables: { id: 'x' } }, code: 'BAD_USER_INPUT', message: /Other/ },
+  { name: 'unknown operationName', payload: { query: VARIABLE_OPERATION, operationName: 'Other', variables: { id: 'x' } }, code: 'BAD_USER_INPUT', message: /Other/, field: 'operationName' },
   { name: 'refused limit (depth)', payload: { query: tooDeep }, code: 'QUERY_TOO_COMPLEX', message: /levels deep/ },
 ];
 
@@ -49,6 +43,7 @@ describe.each(databaseKinds())('a bad operation over WebSocket fails alone (%s)'
         const errors = answer.payload as { message: string; extensions?: { code?: string } }[];
         expect({ name: bad.name, type: answer.type, code: errors[0]?.extensions?.code }).toEqual({ name: bad.name, type: 'error', code: bad.code });
         if (bad.message) expect(errors[0].message).toMatch(bad.message);
+        if (bad.field) expect(errors[0].extensions).toMatchObject({ field: bad.field });
         expect(socket.isClosed()).toBe(false);
       }
       // The server stayed responsive, and the socket answers at once.

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { print } from 'graphql';
 import { VideosUpdatedDocument } from '../generated/graphql';
 import { databaseKinds } from '../support/databases';
+import { quickQueryMs } from '../support/latency';
 import { startTestServer, type TestServer } from '../support/server';
 import { eventually } from '../support/wait';
 import { acknowledgedSocket, protocolSocket } from '../support/ws';
@@ -90,16 +91,6 @@ async function streamFrame(raw: RawSocket, bytes: number, chunk: Buffer): Promis
   return written;
 }
 
-/** Median time of three trivial queries in a row: one sample is at the mercy of a loaded CI machine. */
-async function quickQueryMs(server: TestServer): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const started = performance.now();
-    expect((await server.gql.request('{ __typename }')).status).toBe(200);
-    samples.push(performance.now() - started);
-  }
-  return samples.sort((a, b) => a - b)[1];
-}
 
 describe.each(databaseKinds())('large and unauthenticated WebSocket frames (%s)', (db) => {
   let server: TestServer;
