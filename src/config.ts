@@ -120,7 +120,7 @@ export interface WebSocketConfig {
   maxPayloadBytes: number;
   /** `WS_PREAUTH_MAX_PAYLOAD_BYTES` (16384): largest message before `connection_ack`; larger closes the connection with 1009. */
   preAuthMaxPayloadBytes: number;
-  /** `WS_PREAUTH_CONNECTIONS_PER_ADDRESS` (128): unauthenticated connections one client address may hold; more upgrades get 429. */
+  /** `WS_PREAUTH_CONNECTIONS_PER_ADDRESS` (1024): unauthenticated connections one client address may hold; more upgrades get 429. */
   preAuthConnectionsPerAddress: number;
 }
 
@@ -242,7 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
       keepAliveMs: read.int('WS_KEEPALIVE_MS', 12_000, 1000, 300_000),
       maxPayloadBytes: read.int('WS_MAX_PAYLOAD_BYTES', bodyLimitBytes, 1024, 100 * 1024 * 1024),
       preAuthMaxPayloadBytes: read.int('WS_PREAUTH_MAX_PAYLOAD_BYTES', 16 * 1024, 512, 1024 * 1024),
-      preAuthConnectionsPerAddress: read.int('WS_PREAUTH_CONNECTIONS_PER_ADDRESS', 128, 1, 100_000),
+      preAuthConnectionsPerAddress: read.int('WS_PREAUTH_CONNECTIONS_PER_ADDRESS', 1024, 1, 100_000),
     },
     emulator: {
       cachedRender: read.bool('EMULATOR_CACHED_RENDER', false),
