@@ -122,6 +122,9 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
   const auth = await startAuthenticator(config, apiKeys, localViewer, bus, logger);
   cleanups.push(['authenticator', async () => auth.stop()]);
   const limiter = rateLimiter(config, bus);
+  // Browser origins allowed on the WebSocket and /uploads; the bound origin is known once listening.
+  let serverOrigin: string | undefined;
+  const origins = new OriginPolicy({ configured: config.security.corsOrigins, own: () => [serverOrigin, config.publicUrl], localMode: () => auth.localMode });
 
   let contextFor: (viewer: Viewer, requestId: string) => RequestContext = () => {
     throw new Error('context requested before the services were built');
@@ -146,20 +149,18 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
   contextFor = (viewer, requestId) => new OperationContext(viewer, requestId, streams, forkFor);
   const internals: Reelgraph['internals'] = { pipeline, services, auth, apiKeys, documents: new DocumentCache(schema), cohorts: new SubscriptionCohorts() };
   const limits = { maxDepth: config.security.maxQueryDepth, maxCost: config.security.maxQueryCost };
-  let serverOrigin: string | undefined;
-  const origins = new OriginPolicy({ configured: config.security.corsOrigins, own: () => [serverOrigin, config.publicUrl], localMode: () => auth.localMode });
 
   const server = await startHttpServer({
     schema,
     logger,
     port: config.port,
     host: config.host,
+    webSocketMaxPayloadBytes: config.websocket.maxPayloadBytes,
     context: async (_req, res) => contextFor(res.locals.viewer as Viewer, res.locals.requestId as string),
     guard: requestGuard(auth, limiter),
     cors: cors(config.security.corsOrigins),
     introspection: config.security.introspection,
     bodyLimitBytes: config.security.bodyLimitBytes,
-    webSocketMaxPayloadBytes: config.websocket.maxPayloadBytes,
     persistedQueriesCache: bus.redis ? new RedisKeyValueCache(bus.redis) : undefined,
     plugins: [queryLimitsPlugin(limits)],
     webSocket: mountWebSocket({
