@@ -20,12 +20,15 @@ import { RedisKeyValueCache } from './graphql/apq-cache';
 import { type QueryLimits, queryLimitsPlugin } from './graphql/limits';
 import { responseSizePlugin } from './graphql/response-size';
 import { Authenticator, isLoopback } from './http/auth';
+import { type AuthFailureLimiter, MemoryAuthFailureLimiter, RedisAuthFailureLimiter } from './http/auth-failures';
 import { cors, requestGuard } from './http/guard';
 import { healthRoutes } from './http/health.routes';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter, UNLIMITED } from './http/rate-limit';
 import { mediaRoutes } from './http/media.routes';
 import { startHttpServer } from './http/server';
 import { mountWebSocket } from './http/websocket';
+import { OriginPolicy } from './http/origin';
+import { WebSocketGate } from './http/ws-gate';
 import { ulid } from './ids';
 import type { Worker } from './jobs/worker';
 import { createLogger, type Logger } from './logger';
@@ -121,9 +124,12 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
 
   const apiKeys = new ApiKeyService(db.orm, config.security.operatorTenant);
   const localViewer: Viewer = { tenantId: localTenant.id, role: 'admin', local: true, operator: true };
-  const auth = await startAuthenticator(config, apiKeys, localViewer, logger);
+  const auth = await startAuthenticator(config, apiKeys, localViewer, bus, logger);
   cleanups.push(['authenticator', async () => auth.stop()]);
   const limiter = rateLimiter(config, bus);
+  // Browser origins allowed on the WebSocket and /uploads; the bound origin is known once listening.
+  let serverOrigin: string | undefined;
+  const origins = new OriginPolicy({ configured: config.security.corsOrigins, own: () => [serverOrigin, config.publicUrl], localMode: () => auth.localMode });
 
   let contextFor: (viewer: Viewer, requestId: string) => RequestContext = () => {
     throw new Error('context requested before the services were built');
@@ -161,6 +167,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     logger,
     port: config.port,
     host: config.host,
+    webSocketMaxPayloadBytes: config.websocket.maxPayloadBytes,
     context: async (_req, res) => contextFor(res.locals.viewer as Viewer, res.locals.requestId as string),
     guard: requestGuard(auth, limiter),
     cors: cors(config.security.corsOrigins),
@@ -182,6 +189,13 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
       keepAliveMs: config.websocket.keepAliveMs,
       documents: internals.documents,
       cohorts: internals.cohorts,
+      gate: new WebSocketGate({
+        origins,
+        maxPayloadBytes: config.websocket.maxPayloadBytes,
+        preAuthMaxPayloadBytes: config.websocket.preAuthMaxPayloadBytes,
+        preAuthConnectionsPerAddress: config.websocket.preAuthConnectionsPerAddress,
+        logger: logger.child({ component: 'ws' }),
+      }),
     }),
     routes: [
       healthRoutes([
@@ -189,12 +203,13 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
         { name: 'upstream', check: () => upstreams.default.ping() },
       ], logger.child({ component: 'readiness' })),
       webhookRoutes(webhooks, () => worker.kick(), logger.child({ component: 'webhooks' })),
-      uploadRoutes(services.uploads, logger.child({ component: 'uploads' })),
+      uploadRoutes(services.uploads, origins, logger.child({ component: 'uploads' })),
       mediaRoutes(storage, signer),
     ],
   });
   cleanups.push(['http + websocket', () => server.stop()]);
   publicUrl = config.publicUrl ?? server.origin;
+  serverOrigin = server.origin;
   // The embedded upstream delivers signed webhooks to this instance, as a real one would be configured to.
   if (emulator && webhookSecret) emulator.setWebhook({ url: `${server.origin}/webhooks/openai`, secret: webhookSecret });
 
@@ -218,16 +233,24 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
  * ALLOW_ANONYMOUS; bound elsewhere with no keys at all, Reelgraph refuses to start rather than
  * serve everyone as one tenant.
  */
-async function startAuthenticator(config: Config, keys: ApiKeyService, localViewer: Viewer, logger: Logger): Promise<Authenticator> {
+async function startAuthenticator(config: Config, keys: ApiKeyService, localViewer: Viewer, bus: EventBus, logger: Logger): Promise<Authenticator> {
   const localModeAllowed = isLoopback(config.host) || config.security.allowAnonymous;
   if (!localModeAllowed && !(await keys.anyActive())) {
     throw new ConfigError([
       `HOST is ${config.host} (not loopback) and no API key exists: create one first (npm run keys -- create --tenant <slug> --role admin), or set ALLOW_ANONYMOUS=true to serve without keys`,
     ]);
   }
-  const auth = new Authenticator({ keys, localViewer, localModeAllowed, logger: logger.child({ component: 'auth' }) });
+  const auth = new Authenticator({ keys, localViewer, localModeAllowed, failures: authFailureLimiter(config, bus), pubsub: bus.pubsub, logger: logger.child({ component: 'auth' }) });
   await auth.start();
   return auth;
+}
+
+/** Failed authentications per client address per minute: shared through Redis when configured, else in memory; none when switched off. */
+function authFailureLimiter(config: Config, bus: EventBus): AuthFailureLimiter | undefined {
+  const limit = config.security.authFailuresPerMinute;
+  if (limit === 0) return undefined;
+  const options = { limit, windowMs: 60_000 };
+  return bus.redis ? new RedisAuthFailureLimiter(bus.redis, options) : new MemoryAuthFailureLimiter(options);
 }
 
 /** Per-key token buckets: shared through Redis when configured, else in memory; none when switched off. */

@@ -96,6 +96,8 @@ export interface SecurityConfig {
   introspection: boolean;
   /** `CORS_ORIGINS` (none): comma-separated browser origins allowed to call the API. */
   corsOrigins: string[];
+  /** `AUTH_FAILURES_PER_MINUTE` (30; 0 switches it off): unknown keys one client address may present per minute; then 429 until the minute ends. */
+  authFailuresPerMinute: number;
 }
 
 /** Where the model catalog comes from, and deployment pins. */
@@ -142,6 +144,12 @@ export interface WebSocketConfig {
   connectionInitTimeoutMs: number;
   /** `WS_KEEPALIVE_MS` (12000): interval of ping frames that keep idle connections (and proxies) alive. */
   keepAliveMs: number;
+  /** `WS_MAX_PAYLOAD_BYTES` (BODY_LIMIT_BYTES, 1048576): largest message of an authenticated connection; larger closes it with 1009. */
+  maxPayloadBytes: number;
+  /** `WS_PREAUTH_MAX_PAYLOAD_BYTES` (16384): largest message before `connection_ack`; larger closes the connection with 1009. */
+  preAuthMaxPayloadBytes: number;
+  /** `WS_PREAUTH_CONNECTIONS_PER_ADDRESS` (1024): unauthenticated connections one client address may hold; more upgrades get 429. */
+  preAuthConnectionsPerAddress: number;
 }
 
 /** Options passed to the embedded emulator. */
@@ -213,6 +221,7 @@ export function loadConfig(env: Env = process.env): Config {
   const publicUrl = read.optional('PUBLIC_URL');
   if (publicUrl && !/^https?:\/\//.test(publicUrl)) problems.push(`PUBLIC_URL must be an http(s) URL (got '${publicUrl}')`);
 
+  const bodyLimitBytes = read.int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024);
   const config: Config = {
     port,
     host,
@@ -247,9 +256,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxMutationsPerRequest: read.int('MAX_MUTATIONS_PER_REQUEST', 20, 1, 10_000),
       maxSubscriptionsPerConnection: read.int('MAX_SUBSCRIPTIONS_PER_CONNECTION', 50, 1, 10_000),
       maxActiveJobsPerTenant: read.int('MAX_ACTIVE_JOBS_PER_TENANT', 200, 1, 1_000_000),
-      bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+      bodyLimitBytes,
       introspection: read.bool('INTROSPECTION', true),
       corsOrigins: corsOrigins(read.optional('CORS_ORIGINS'), problems),
+      authFailuresPerMinute: read.int('AUTH_FAILURES_PER_MINUTE', 30, 0, 1_000_000),
     },
     models: {
       catalogFile: read.optional('MODEL_CATALOG_FILE'),
@@ -274,6 +284,9 @@ export function loadConfig(env: Env = process.env): Config {
     websocket: {
       connectionInitTimeoutMs: read.int('WS_CONNECTION_INIT_TIMEOUT_MS', 10_000, 100, 120_000),
       keepAliveMs: read.int('WS_KEEPALIVE_MS', 12_000, 1000, 300_000),
+      maxPayloadBytes: read.int('WS_MAX_PAYLOAD_BYTES', bodyLimitBytes, 1024, 100 * 1024 * 1024),
+      preAuthMaxPayloadBytes: read.int('WS_PREAUTH_MAX_PAYLOAD_BYTES', 16 * 1024, 512, 1024 * 1024),
+      preAuthConnectionsPerAddress: read.int('WS_PREAUTH_CONNECTIONS_PER_ADDRESS', 1024, 1, 100_000),
     },
     emulator: {
       cachedRender: read.bool('EMULATOR_CACHED_RENDER', false),

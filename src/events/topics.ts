@@ -28,6 +28,11 @@ export interface EventLogged {
   seq: number;
 }
 
+/** Published when API keys are revoked through the API, so every instance refuses them at once. */
+export interface KeysRevoked {
+  keyIds: string[];
+}
+
 /**
  * Typed topics. The first tuple element is the routing id: subscribers listen to one video
  * (`video.changed`, routed by video id) or one tenant (`tenant.*`, routed by tenant id), so an
@@ -39,4 +44,5 @@ export type Topics = {
   'tenant.events': [tenantId: string, event: EventLogged];
   'storyboard.changed': [storyboardId: string, event: StoryboardChangedEvent];
   'batch.changed': [batchId: string, event: BatchChangedEvent];
+  'apikey.revoked': [scope: string, event: KeysRevoked];
 };

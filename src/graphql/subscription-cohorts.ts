@@ -1,4 +1,4 @@
-import { createSourceEventStream, type DocumentNode, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, type DocumentNode, execute, type ExecutionArgs, type ExecutionResult, GraphQLError } from 'graphql';
 import type { RequestContext } from './context';
 
 /**
@@ -26,7 +26,15 @@ export class SubscriptionCohorts {
   /** graphql-ws `subscribe` hook: `graphql.subscribe`, with per-cohort execution of each event. */
   readonly subscribe = async (args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> => {
     const context = args.contextValue as RequestContext;
-    const source = await createSourceEventStream(args);
+    let source: Awaited<ReturnType<typeof createSourceEventStream>>;
+    try {
+      source = await createSourceEventStream(args);
+    } catch (error) {
+      // A throw here would reach graphql-ws, which closes the whole socket (4500); as a result it
+      // fails this operation alone, and the error policy decides what the client sees.
+      context.release();
+      return { errors: [error instanceof GraphQLError ? error : new GraphQLError('Internal server error.', { originalError: error instanceof Error ? error : new Error(String(error)) })] };
+    }
     // Whatever the subscribe function read (the current state) is not needed while waiting.
     context.release();
     if (!(Symbol.asyncIterator in source)) return source;

@@ -15,8 +15,9 @@ function refuse(res: Response, status: number, code: string, message: string, ex
 }
 
 /**
- * Runs before GraphQL and uploads: who is calling (401 UNAUTHENTICATED otherwise), and whether
- * they may call now (429 RATE_LIMITED with Retry-After otherwise). Refused requests cost no
+ * Runs before GraphQL and uploads: who is calling (401 UNAUTHENTICATED otherwise; 429 RATE_LIMITED
+ * once the address has failed too often), and whether they may call now (429 RATE_LIMITED with
+ * Retry-After otherwise). Refused requests cost no
  * parsing, validation or database work. The viewer is left in `res.locals.viewer`.
  */
 export function requestGuard(auth: Authenticator, limiter: RateLimiter): RequestHandler {
@@ -24,6 +25,12 @@ export function requestGuard(auth: Authenticator, limiter: RateLimiter): Request
     if (req.method === 'OPTIONS') return next();
     try {
       const result = await auth.fromRequest(req);
+      if ('failure' in result && result.failure === 'throttled') {
+        const seconds = Math.ceil((result.retryAfterMs ?? 1000) / 1000);
+        res.setHeader('retry-after', String(seconds));
+        refuse(res, 429, ErrorCode.RATE_LIMITED, `Too many failed authentications from this address; retry in ${seconds} s with a valid API key.`, { retryAfterSeconds: seconds });
+        return;
+      }
       if ('failure' in result) {
         res.setHeader('www-authenticate', 'Bearer');
         refuse(res, 401, ErrorCode.UNAUTHENTICATED, AUTH_MESSAGES[result.failure]);

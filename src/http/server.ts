@@ -34,6 +34,8 @@ export interface HttpServerOptions {
   /** Routes that need their own body parsing (webhooks need the raw body) or none (media). */
   routes: RouteMounter[];
   webSocket?: WebSocketMounter;
+  /** Largest WebSocket message, in bytes (ws would otherwise buffer up to 100 MiB). Default 1 MiB. */
+  webSocketMaxPayloadBytes?: number;
   /** Extra Apollo plugins (limits, persisted queries, metrics). */
   plugins?: ApolloServerPlugin<RequestContext>[];
   /** Byte and token limits of query text, enforced before parsing. */
@@ -96,7 +98,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   app.set('trust proxy', 'loopback');
   const httpServer = http.createServer(serverTimeouts(options.timeouts), app);
 
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: options.webSocketMaxPayloadBytes ?? 1024 * 1024 });
   const ws = options.webSocket?.(wss, options.schema);
 
   const apollo = new ApolloServer<RequestContext>({

@@ -1,4 +1,5 @@
-import { type GraphQLFormattedError, GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
+import { type ExecutionArgs, type GraphQLFormattedError, GraphQLError, type GraphQLSchema, getOperationAST, getVariableValues, type OperationDefinitionNode } from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { AppError, ErrorCode } from '../errors';
@@ -11,6 +12,7 @@ import { type Logger, runWithRequestId } from '../logger';
 import { AUTH_MESSAGES, type Authenticator } from './auth';
 import { rateKey } from './guard';
 import type { RateLimiter } from './rate-limit';
+import type { WebSocketGate } from './ws-gate';
 
 /**
  * Close codes Reelgraph uses on the WebSocket, beyond the graphql-transport-ws ones
@@ -45,6 +47,8 @@ export interface WebSocketOptions {
   cohorts: SubscriptionCohorts;
   /** The same error policy as HTTP: stable codes kept, unexpected errors masked. */
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  /** Origin checks, the per-address limit of unauthenticated connections and the pre-auth message size. */
+  gate: WebSocketGate;
 }
 
 /** What the server knows about one open connection. */
@@ -58,18 +62,89 @@ function refusal(error: AppError): GraphQLError[] {
   return [error];
 }
 
+/** The same error with a code, unless it has one: parse and validation errors carry none of their own. */
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  if (typeof error.extensions.code === 'string') return error;
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
+}
+
+/** Why the variables do not fit the operation, one error per variable, each naming it (`field: variables.<name>`). */
+function variableErrors(schema: GraphQLSchema, operation: OperationDefinitionNode, inputs: Record<string, unknown>): GraphQLError[] {
+  return (operation.variableDefinitions ?? []).flatMap((definition) =>
+    (getVariableValues(schema, [definition], inputs, { maxErrors: 10 }).errors ?? []).map(
+      (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT, field: `variables.${definition.variable.name.value}` } }),
+    ),
+  );
+}
+
+/**
+ * What to answer an operation whose preparation threw: a GraphQLError of the client's request
+ * (a limit the document cache or the query limits refused) is returned as it is; anything else
+ * is a fault of the server, which the error policy logs and masks. Either way it is an `error`
+ * message for that operation alone: throwing from a graphql-ws hook would close the socket with
+ * 4500 and end every other subscription on it.
+ */
+function operationError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  return new GraphQLError('Internal server error.', { originalError: error instanceof Error ? error : new Error(String(error)) });
+}
+
 /**
  * graphql-ws (`graphql-transport-ws`) on the shared HTTP server. The viewer is resolved once per
  * connection from `connection_init` (close 4401 when the key is missing or invalid); each
  * operation is rate limited, measured against the query limits, capped per connection, and gets
  * its own context; documents come from a {@link DocumentCache}, so a re-subscribe does not
  * re-parse or re-validate, and events are executed once per cohort ({@link SubscriptionCohorts}).
- * Revoking a key closes its connections with 4401.
+ * Revoking a key closes its connections with 4401. A bad operation is answered with an `error`
+ * for its id and never closes the socket. Before the handshake and until `connection_ack`, the
+ * {@link WebSocketGate} applies Origin checks and the pre-auth limits.
  */
 export function mountWebSocket(options: WebSocketOptions) {
   return (wss: WebSocketServer, schema: GraphQLSchema) => {
     const { documents } = options;
     const connections = new Map<WebSocket, Connection>();
+    options.gate.install(wss);
+
+    /**
+     * Rate limit, document, operation, variables and query limits, in that order; each refusal is
+     * returned as the operation's errors with a stable code.
+     */
+    const prepare = async (connection: Connection, id: string, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+      const decision = await options.limiter.take(rateKey(connection.viewer));
+      if (!decision.allowed) {
+        const seconds = Math.ceil(decision.retryAfterMs / 1000);
+        return refusal(new AppError(ErrorCode.RATE_LIMITED, `Too many requests for this API key; retry in ${seconds} s.`, { retryAfterSeconds: seconds }));
+      }
+      let cached;
+      try {
+        cached = documents.get(payload.query);
+      } catch (error) {
+        return [error instanceof GraphQLError ? withCode(error, 'GRAPHQL_PARSE_FAILED') : new GraphQLError('Could not parse the document.')];
+      }
+      if (cached.errors.length > 0) return cached.errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+      const operation = getOperationAST(cached.document, payload.operationName);
+      if (!operation) {
+        const message = payload.operationName ? `No operation named '${payload.operationName}' in the document.` : 'The document has several operations: send operationName to pick one.';
+        return [new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'operationName' } })];
+      }
+      // Coerced here, so a missing or mistyped variable is refused as the client's input rather than failing later.
+      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 10 });
+      if (coerced.errors) return variableErrors(schema, operation, payload.variables ?? {});
+      try {
+        checkQuery(schema, cached.document, operation, payload.variables ?? undefined, options.limits);
+      } catch (error) {
+        return [operationError(error)];
+      }
+      const requestId = `ws-${id}-${ulid().slice(-8)}`;
+      connection.operations.set(id, requestId);
+      return {
+        schema,
+        document: cached.document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+        contextValue: options.context(connection.viewer, requestId),
+      };
+    };
     options.auth.onRevoked((keyIds) => {
       for (const [socket, connection] of connections) {
         if (connection.viewer.keyId && keyIds.has(connection.viewer.keyId)) socket.close(CloseCode.Unauthorized, 'API key revoked');
@@ -82,12 +157,23 @@ export function mountWebSocket(options: WebSocketOptions) {
         subscribe: options.cohorts.subscribe,
         connectionInitWaitTimeout: options.connectionInitWaitTimeout ?? 10_000,
         onConnect: async (ctx) => {
-          const result = await options.auth.fromConnection(ctx.connectionParams, ctx.extra.request);
-          if ('failure' in result) {
-            ctx.extra.socket.close(CloseCode.Unauthorized, AUTH_MESSAGES[result.failure].slice(0, 120));
+          const { socket, request } = ctx.extra;
+          let result;
+          try {
+            result = await options.auth.fromConnection(ctx.connectionParams, request);
+          } catch (error) {
+            options.logger.error({ err: { message: (error as Error).message } }, 'authenticating a WebSocket connection failed');
+            socket.close(4500, 'Internal server error');
             return false;
           }
-          connections.set(ctx.extra.socket, { viewer: result.viewer, operations: new Map() });
+          if ('failure' in result) {
+            options.logger.info({ failure: result.failure }, 'WebSocket connection refused');
+            const reason = result.failure === 'throttled' ? `Too many failed authentications; retry in ${Math.ceil((result.retryAfterMs ?? 1000) / 1000)} s.` : AUTH_MESSAGES[result.failure];
+            socket.close(CloseCode.Unauthorized, reason.slice(0, 120));
+            return false;
+          }
+          options.gate.authenticated(socket, request);
+          connections.set(socket, { viewer: result.viewer, operations: new Map() });
           return true;
         },
         onClose: (ctx) => {
@@ -96,38 +182,18 @@ export function mountWebSocket(options: WebSocketOptions) {
         onSubscribe: async (ctx, id, payload) => {
           const connection = connections.get(ctx.extra.socket);
           if (!connection) return [new GraphQLError(AUTH_MESSAGES.missing, { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
-          if (connection.operations.size >= options.maxSubscriptions) {
+          // graphql-ws registers each operation (this one included) synchronously when its message
+          // arrives and removes it as soon as it ends or the client completes it, so counting its
+          // registry here, before anything is awaited, holds the cap even when subscribes are
+          // pipelined: a count kept after an await would let a burst past it.
+          if (Object.keys(ctx.subscriptions).length > options.maxSubscriptions) {
             return refusal(new AppError(ErrorCode.RATE_LIMITED, `This connection already has ${options.maxSubscriptions} subscriptions, the most allowed; complete one or open another connection.`, { limit: options.maxSubscriptions }));
           }
-          const decision = await options.limiter.take(rateKey(connection.viewer));
-          if (!decision.allowed) {
-            const seconds = Math.ceil(decision.retryAfterMs / 1000);
-            return refusal(new AppError(ErrorCode.RATE_LIMITED, `Too many requests for this API key; retry in ${seconds} s.`, { retryAfterSeconds: seconds }));
-          }
-          let cached;
           try {
-            cached = documents.get(payload.query);
+            return await prepare(connection, id, payload);
           } catch (error) {
-            return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document.')];
+            return [operationError(error)];
           }
-          if (cached.errors.length > 0) return cached.errors;
-          const operation = getOperationAST(cached.document, payload.operationName);
-          if (!operation) return [new GraphQLError('No operation matches operationName.', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
-          try {
-            checkQuery(schema, cached.document, operation, payload.variables ?? undefined, options.limits);
-          } catch (error) {
-            if (error instanceof AppError) return refusal(error);
-            throw error;
-          }
-          const requestId = `ws-${id}-${ulid().slice(-8)}`;
-          connection.operations.set(id, requestId);
-          return {
-            schema,
-            document: cached.document,
-            operationName: payload.operationName,
-            variableValues: payload.variables,
-            contextValue: options.context(connection.viewer, requestId),
-          };
         },
         onComplete: (ctx, id) => {
           connections.get(ctx.extra.socket)?.operations.delete(id);
@@ -142,12 +208,18 @@ export function mountWebSocket(options: WebSocketOptions) {
           const operations = connections.get(ctx.extra.socket)?.operations;
           const requestId = operations?.get(id) ?? `ws-${id}`;
           operations?.delete(id);
-          return runWithRequestId(requestId, () => errors.map((error) => options.formatError(error.toJSON(), error)));
+          return runWithRequestId(requestId, () => {
+            const formatted = errors.map((error) => options.formatError(error.toJSON(), error));
+            // A client's mistake, once, without a stack: the socket and its other operations go on.
+            options.logger.info({ operationId: id, codes: formatted.map((e) => e.extensions?.code) }, 'WebSocket operation refused');
+            return formatted;
+          });
         },
       },
       wss,
       options.keepAliveMs ?? 12_000,
     );
+    options.gate.replaceErrorLogging(wss);
     return { dispose: () => disposable.dispose() };
   };
 }

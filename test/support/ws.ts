@@ -82,3 +82,81 @@ export function subscribe<T, V extends Record<string, unknown>>(client: Client, 
     close: () => dispose(),
   };
 }
+
+/** A message of the graphql-transport-ws protocol, as received. */
+export interface ProtocolMessage {
+  type: string;
+  id?: string;
+  payload?: unknown;
+}
+
+/** A raw graphql-transport-ws socket: every message and the close are observable, nothing is retried. */
+export interface ProtocolSocket {
+  socket: WebSocket;
+  /** Every message received so far, in order. */
+  readonly messages: ProtocolMessage[];
+  /** Resolves with the close code and reason once the socket closes. */
+  readonly closed: Promise<{ code: number; reason: string }>;
+  /** True once the socket has closed. */
+  isClosed(): boolean;
+  send(message: Record<string, unknown>): void;
+  /** Resolves with the first message (already received or future) matching `predicate`; rejects if the socket closes first. */
+  waitFor(predicate: (message: ProtocolMessage) => boolean, what?: string, timeoutMs?: number): Promise<ProtocolMessage>;
+}
+
+/** Opens a socket speaking graphql-transport-ws and resolves once it is open (rejects on a refused upgrade). */
+export function protocolSocket(url: string, options: WebSocket.ClientOptions = {}): Promise<ProtocolSocket> {
+  const socket = new WebSocket(url, 'graphql-transport-ws', options);
+  const messages: ProtocolMessage[] = [];
+  const waiters = new Set<() => void>();
+  let closedState = false;
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => {
+      closedState = true;
+      resolve({ code, reason: reason.toString() });
+      waiters.forEach((w) => w());
+    }),
+  );
+  socket.on('error', () => {});
+  socket.on('message', (data) => {
+    messages.push(JSON.parse(String(data)) as ProtocolMessage);
+    waiters.forEach((w) => w());
+  });
+  const api: ProtocolSocket = {
+    socket,
+    messages,
+    closed,
+    isClosed: () => closedState,
+    send: (message) => socket.send(JSON.stringify(message)),
+    waitFor(predicate, what = 'a matching message', timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = messages.find(predicate);
+          if (hit) done(() => resolve(hit));
+          else if (closedState) done(() => reject(new Error(`socket closed before ${what}; got ${JSON.stringify(messages)}`)));
+        };
+        const timer = setTimeout(() => done(() => reject(new Error(`no ${what} within ${timeoutMs} ms; got ${JSON.stringify(messages)}`))), timeoutMs);
+        const done = (settle: () => void) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          settle();
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve(api));
+    socket.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused with ${res.statusCode}`), { status: res.statusCode })));
+    socket.once('error', reject);
+  });
+}
+
+/** Opens a socket and completes `connection_init` → `connection_ack` with these params. */
+export async function acknowledgedSocket(url: string, params: Record<string, unknown> = {}, options: WebSocket.ClientOptions = {}): Promise<ProtocolSocket> {
+  const socket = await protocolSocket(url, options);
+  socket.send({ type: 'connection_init', payload: params });
+  await socket.waitFor((m) => m.type === 'connection_ack', 'connection_ack');
+  return socket;
+}

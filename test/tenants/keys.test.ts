@@ -94,9 +94,12 @@ describe('API keys, local mode and revocation', () => {
       const secret = createApiKey.secret;
       const client = wsClient(server.wsUrl, { authorization: `Bearer ${secret}` });
       const closed = new Promise<number>((resolve) => client.on('closed', (event) => resolve((event as { code: number }).code)));
+      // Acknowledged before the revocation: the 4401 must come from closing a live connection,
+      // not from refusing a connection_init that happened to arrive after it.
+      const connected = new Promise<void>((resolve) => client.on('connected', () => resolve()));
       const live = subscribe(client, VideosUpdatedDocument, {});
-      await eventually(() => client !== undefined && live.errors.length === 0, { timeoutMs: 2000 });
-      await new Promise((r) => setTimeout(r, 200));
+      await connected;
+      expect(live.errors).toEqual([]);
       if (how === 'mutation') await acme.data(RevokeApiKeyDocument, { input: { keyId: createApiKey.apiKey.id } });
       else await keysCli(server.dataDir, 'revoke', createApiKey.apiKey.id);
       expect(await closed).toBe(4401);

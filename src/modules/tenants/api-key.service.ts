@@ -35,6 +35,8 @@ export interface CreatedKey {
  * `operatorTenant` names the tenant whose admins run the deployment (model pins, budgets).
  */
 export class ApiKeyService {
+  private readonly revokedListeners: ((keyIds: Set<string>) => Promise<void>)[] = [];
+
   constructor(
     private readonly orm: MikroORM,
     readonly operatorTenant: string,
@@ -78,7 +80,14 @@ export class ApiKeyService {
     if (!key) throw new AppError(ErrorCode.NOT_FOUND, `No API key with id '${keyId}' exists.`, { field: 'input.keyId' });
     key.revokedAt ??= new Date();
     await em.flush();
+    // Before returning: the caller's next request with this key must already fail.
+    for (const listener of this.revokedListeners) await listener(new Set([key.id]));
     return key;
+  }
+
+  /** Called (and awaited) after each revocation is committed: the authenticator evicts the key and closes its sockets. */
+  onRevoked(listener: (keyIds: Set<string>) => Promise<void>): void {
+    this.revokedListeners.push(listener);
   }
 
   /** Whether any key can still authenticate (none: local mode). */

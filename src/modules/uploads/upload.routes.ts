@@ -1,16 +1,26 @@
 import type { Express, Request, Response } from 'express';
 import type { Viewer } from '../../graphql/context';
+import { ORIGIN_REFUSED_MESSAGE, type OriginPolicy } from '../../http/origin';
 import type { Logger } from '../../logger';
 import { asRejection, type UploadService } from './upload.service';
 
 /**
  * `POST /uploads` (multipart/form-data, one part named `file`): 201 with the upload's id, kind,
  * type and dimensions; 413 over the size limit, 415 for content that is not a supported image or
- * MP4 video, 400 for a malformed request. Errors are JSON: `{"error":{"code","message"}}`.
+ * MP4 video, 400 for a malformed request, 403 from a browser page whose Origin may not use the
+ * API (a multipart POST needs no CORS preflight, so any site could otherwise post through a
+ * developer's keyless local server). Errors are JSON: `{"error":{"code","message"}}`.
  */
-export function uploadRoutes(service: UploadService, logger: Logger) {
+export function uploadRoutes(service: UploadService, origins: OriginPolicy, logger: Logger) {
   return (app: Express): void => {
     app.post('/uploads', async (req: Request, res: Response) => {
+      if (!origins.allows(req.header('origin'))) {
+        logger.warn({ origin: req.header('origin') }, 'upload refused: origin not allowed');
+        // The body is not read: close the connection rather than drain it.
+        res.setHeader('connection', 'close');
+        res.status(403).json({ error: { code: 'FORBIDDEN', message: ORIGIN_REFUSED_MESSAGE } });
+        return;
+      }
       // The request guard authenticated the caller (401 before reaching here otherwise).
       const viewer = res.locals.viewer as Viewer;
       try {
