@@ -34,6 +34,12 @@ export interface Faults {
   rateLimit: { remaining: number; retryAfterMs: number; match?: string } | null;
   /** The next `remaining` matching API requests get 500 with the contract's server-error message. */
   serverError: { remaining: number; match?: string } | null;
+  /**
+   * The next `remaining` matching API requests are handled normally (a create is accepted and
+   * recorded), but their response is held back for `ms`: a client that times out, or dies, in
+   * that window never learns what was created (the lost-response window idempotency keys close).
+   */
+  holdResponse: { remaining: number; ms: number; match?: string } | null;
   /** Added before every API response. */
   latencyMs: number;
   /**
