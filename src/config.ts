@@ -50,6 +50,10 @@ export interface JobsConfig {
   concurrency: number;
   /** `JOBS_IDLE_POLL_MS` (1000): how often an idle worker looks for due tasks. */
   idlePollMs: number;
+  /** `JOBS_LEASE_MS` (8000): how long a task claimed by a process that stopped answering stays blocked for others. */
+  leaseMs: number;
+  /** `JOBS_HEARTBEAT_MS` (2000): how often a live process extends the leases it holds; at most a third of `JOBS_LEASE_MS`. */
+  heartbeatMs: number;
   /** `JOB_MAX_AGE_SECONDS` (10800): a job that has not finished this long after submission fails with `UPSTREAM_TIMEOUT`. */
   maxJobAgeSeconds: number;
   /** `JOB_SUBMIT_ATTEMPTS` (8): submission attempts before a job fails with the last upstream error. */
@@ -198,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
       enabled: read.bool('JOBS_ENABLED', true),
       concurrency: read.int('JOBS_CONCURRENCY', 4, 1, 256),
       idlePollMs: read.int('JOBS_IDLE_POLL_MS', 1000, 10, 60_000),
+      ...leaseTimes(read, problems),
       maxJobAgeSeconds: read.int('JOB_MAX_AGE_SECONDS', 3 * 3600, 1, 7 * 24 * 3600),
       submitAttempts: read.int('JOB_SUBMIT_ATTEMPTS', 8, 1, 100),
       batchConcurrency: read.int('BATCH_CONCURRENCY', 8, 1, 256),
@@ -239,6 +244,14 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Lease and heartbeat: a lease must survive two missed beats, or live work would be taken over. */
+function leaseTimes(read: Reader, problems: string[]): Pick<JobsConfig, 'leaseMs' | 'heartbeatMs'> {
+  const leaseMs = read.int('JOBS_LEASE_MS', 8000, 1000, 3_600_000);
+  const heartbeatMs = read.int('JOBS_HEARTBEAT_MS', Math.min(2000, Math.floor(leaseMs / 3)), 100, 1_200_000);
+  if (heartbeatMs * 3 > leaseMs) problems.push(`JOBS_HEARTBEAT_MS (${heartbeatMs}) must be at most a third of JOBS_LEASE_MS (${leaseMs}), so a lease outlives two missed heartbeats`);
+  return { leaseMs, heartbeatMs };
 }
 
 function corsOrigins(raw: string | undefined, problems: string[]): string[] {
