@@ -10,6 +10,7 @@ import { BatchRunner } from './batches';
 import { ConfigError, resolveOptions, validateWebhook } from './config';
 import type { EmulatorContext } from './context';
 import { FaultState } from './faults';
+import { IdempotencyKeys } from './idempotency';
 import { JobRunner } from './jobs';
 import { Renderer } from './render';
 import { RecordLog, Store } from './store';
@@ -70,7 +71,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const jobs = new JobRunner({ opts, store, renderer, webhooks });
   const videos = new VideoService({ opts, store, record, jobs });
   const batches = new BatchRunner({ opts, store, jobs, videos, webhooks });
-  const ctx: EmulatorContext = { opts, store, record, faults, renderer, jobs, webhooks, videos, batches };
+  const idempotency = new IdempotencyKeys(store, opts.idempotency);
+  const ctx: EmulatorContext = { opts, store, record, faults, idempotency, renderer, jobs, webhooks, videos, batches };
 
   const server = http.createServer(createApp(ctx));
   try {

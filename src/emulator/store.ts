@@ -38,6 +38,9 @@ export interface VideoState {
   extensionCount: number;
   /** True once expired assets were removed from disk. */
   assetsRemoved: boolean;
+  /** `Idempotency-Key` the job was created under, and the fingerprint of that request. */
+  idempotencyKey: string | null;
+  requestFingerprint: string | null;
 }
 
 /** A created character. */
@@ -106,6 +109,7 @@ export class Store {
   readonly files = new Map<string, FileState>();
   /** Sequence numbers survive deletion so a cursor pointing at a deleted video keeps working. */
   private readonly seqById = new Map<string, number>();
+  private readonly idByIdempotencyKey = new Map<string, string>();
   private seq = 0;
 
   constructor(readonly dataDir: string) {}
@@ -150,6 +154,13 @@ export class Store {
   addVideo(v: VideoState): void {
     this.videos.set(v.id, v);
     this.seqById.set(v.id, v.seq);
+    if (v.idempotencyKey) this.idByIdempotencyKey.set(v.idempotencyKey, v.id);
+  }
+
+  /** The live video created under `key`, if any (a deleted one frees its key). */
+  videoByIdempotencyKey(key: string): VideoState | undefined {
+    const id = this.idByIdempotencyKey.get(key);
+    return id === undefined ? undefined : this.videos.get(id);
   }
 
   /** Sequence number of a video id, also for deleted ones; undefined if never seen. */
@@ -159,6 +170,8 @@ export class Store {
 
   /** Removes a video and its files. */
   async deleteVideo(id: string): Promise<void> {
+    const key = this.videos.get(id)?.idempotencyKey;
+    if (key) this.idByIdempotencyKey.delete(key);
     this.videos.delete(id);
     await rm(this.videoDir(id), { recursive: true, force: true });
   }

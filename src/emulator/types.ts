@@ -78,6 +78,8 @@ export interface RecordEntry {
   sourceId?: string;
   /** Batch that created a `batch_item`. */
   batchId?: string;
+  /** `Idempotency-Key` the request carried (a replay with the same key adds no entry). */
+  idempotencyKey?: string;
 }
 
 /** The emulator's own record of every ACCEPTED job-creating request (rejected ones are absent). */
@@ -129,6 +131,11 @@ export interface EmulatorOptions {
   maxUploadBytes?: number;
   /** Batch completion window. Default 24 h. Unfinished lines then end with `batch_expired`. */
   batchCompletionWindowMs?: number;
+  /**
+   * Honour `Idempotency-Key` on job-creating requests (same key + same request → the same job).
+   * Default true; false behaves like a gateway that ignores the header.
+   */
+  idempotency?: boolean;
   /** Default: errors to console.error, everything else silent. */
   logger?: EmulatorLogger;
 }
