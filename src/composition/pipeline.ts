@@ -54,7 +54,7 @@ export function buildPipeline(config: Config, db: Database, bus: EventBus, upstr
     if (effects.eventSeq !== undefined) eventLog.announce(video.tenantId, effects.eventSeq);
   });
 
-  const dispatcher = new Dispatcher(transitions, config.jobs, logger.child({ component: 'dispatcher' }));
+  const dispatcher = new Dispatcher(transitions, upstreams, config.jobs, logger.child({ component: 'dispatcher' }));
   for (const [operation, submitter] of [...videoSubmitters(upstreams, storage), extensionSubmitter(upstreams)]) dispatcher.registerSubmitter(operation, submitter);
   const reconciler = new Reconciler(upstreams, transitions, config.jobs, logger.child({ component: 'reconciler' }));
   const custody = new Custody(upstreams, storage, transitions, logger.child({ component: 'custody' }));
