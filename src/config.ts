@@ -128,6 +128,8 @@ export interface EmbeddedEmulatorConfig {
   strictContract: boolean;
   /** `EMULATOR_ASSET_TTL_SECONDS` (3600): how long the emulator keeps finished assets. */
   assetTtlSeconds: number;
+  /** `EMULATOR_MIN_RENDER_MS` (1000): shortest time an embedded job renders (longer makes restarts mid-render easy to try). */
+  minRenderMs: number;
 }
 
 /** Thrown when the environment holds a bad value; the message names every offending variable. */
@@ -240,6 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
       cachedRender: read.bool('EMULATOR_CACHED_RENDER', false),
       strictContract: read.bool('EMULATOR_STRICT_CONTRACT', false),
       assetTtlSeconds: read.int('EMULATOR_ASSET_TTL_SECONDS', 3600, 1, 30 * 24 * 3600),
+      minRenderMs: read.int('EMULATOR_MIN_RENDER_MS', 1000, 0, 3_600_000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

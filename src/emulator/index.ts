@@ -62,8 +62,8 @@ function urlHost(host: string): string {
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const opts = resolveOptions(options);
   const store = new Store(opts.dataDir);
-  store.init();
-  const record = new RecordLog();
+  const restored = store.init();
+  const record = new RecordLog(store.state, restored.record);
   const faults = new FaultState();
   const renderer = new Renderer({ cacheDir: store.cacheDir, cached: opts.cachedRender, maxConcurrent: opts.maxConcurrentRenders });
   const webhooks = new WebhookDispatcher({ retry: opts.webhookRetry, faults, logger: opts.logger });
@@ -72,6 +72,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const videos = new VideoService({ opts, store, record, jobs });
   const batches = new BatchRunner({ opts, store, jobs, videos, webhooks });
   const idempotency = new IdempotencyKeys(store, opts.idempotency);
+  // Jobs accepted before a restart render on; their webhooks go to the target configured now.
+  for (const { video, plan } of restored.unfinished) jobs.resume(video, plan);
   const ctx: EmulatorContext = { opts, store, record, faults, idempotency, renderer, jobs, webhooks, videos, batches };
 
   const server = http.createServer(createApp(ctx));

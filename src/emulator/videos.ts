@@ -313,7 +313,7 @@ export class VideoService {
       idempotencyKey: a.idempotency?.key ?? null,
       requestFingerprint: a.idempotency?.fingerprint ?? null,
     };
-    store.addVideo(v);
+    store.addVideo(v, plan);
     record.add(a.kind, id, { prompt: a.prompt, model: a.model, sourceId: a.sourceId, batchId: a.batchId, idempotencyKey: a.idempotency?.key });
     jobs.start(v, plan);
     return v;
