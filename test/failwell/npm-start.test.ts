@@ -54,3 +54,26 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('npm start stopped by %s to npm al
     expect(steps).toEqual(expect.arrayContaining(['http + websocket', 'database']));
   });
 });
+
+/** npm itself dies without forwarding anything (SIGKILL, OOM killer): node notices it was orphaned. */
+describe('npm start when npm is killed outright', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'reelgraph-npm-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('the orphaned server drains and exits by itself', async () => {
+    const server = await spawnServer({ DATA_DIR: dataDir, LOG_LEVEL: 'debug' }, { npm: true, readyTimeoutMs: 60_000 });
+    const below = descendants(server.pid);
+    expect(below.filter(isRunning).length).toBeGreaterThan(0);
+    server.kill('SIGKILL');
+    await server.exited;
+    await eventually(() => below.every((pid) => !isRunning(pid)), { timeoutMs: 10_000, what: 'the orphaned server to exit' });
+    await eventually(async () => (await portIsFree(server.port)) || undefined, { timeoutMs: 5000, what: `port ${server.port} to be free` });
+    const logs = logLines(server.output());
+    expect(logs.find((l) => l.msg === 'shutting down')).toMatchObject({ signal: 'parent exited' });
+    expect(logs.filter((l) => l.msg === 'shutdown step done').map((l) => l.step)).toEqual(expect.arrayContaining(['http + websocket', 'database']));
+  });
+});
