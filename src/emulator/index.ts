@@ -72,7 +72,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const videos = new VideoService({ opts, store, record, jobs });
   const batches = new BatchRunner({ opts, store, jobs, videos, webhooks });
   const idempotency = new IdempotencyKeys(store, opts.idempotency);
-  // Jobs accepted before a restart render on; their webhooks go to the target configured now.
+  // Jobs and batches accepted before a restart carry on; their webhooks go to the target configured now.
+  batches.restore(restored.batches);
   for (const { video, plan } of restored.unfinished) jobs.resume(video, plan);
   const ctx: EmulatorContext = { opts, store, record, faults, idempotency, renderer, jobs, webhooks, videos, batches };
 

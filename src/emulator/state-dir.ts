@@ -2,7 +2,7 @@
  * The emulator's durable state, so a restart (of `npm start`, or of the standalone emulator)
  * resumes the jobs it had accepted instead of forgetting them. Layout under `dataDir/state`:
  * `videos/<id>.json` (a video and, until it ends, what to render), `characters/<id>.json`,
- * `files/<id>.json`, and `record.jsonl` (the request record, one entry per line).
+ * `files/<id>.json`, `batches/<id>.json`, and `record.jsonl` (the request record, one entry per line).
  *
  * Each object file is replaced atomically (write a temp file, then rename), so a crash leaves the
  * old or the new version, never half of one; the record is an append-only journal whose torn last
@@ -11,6 +11,7 @@
  */
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { StoredBatch } from './batch-lines';
 import type { RenderPlan } from './jobs';
 import type { CharacterState, FileState, VideoState } from './store';
 import type { RecordEntry } from './types';
@@ -26,10 +27,11 @@ export interface LoadedState {
   videos: StoredVideo[];
   characters: CharacterState[];
   files: FileState[];
+  batches: StoredBatch[];
   record: RecordEntry[];
 }
 
-const KINDS = ['videos', 'characters', 'files'] as const;
+const KINDS = ['videos', 'characters', 'files', 'batches'] as const;
 type Kind = (typeof KINDS)[number];
 
 /** Reads and writes the state directory. */
@@ -47,6 +49,7 @@ export class StateDir {
       videos: this.readAll<StoredVideo>('videos'),
       characters: this.readAll<CharacterState>('characters'),
       files: this.readAll<FileState>('files'),
+      batches: this.readAll<StoredBatch>('batches'),
       record: this.readRecord(),
     };
   }
@@ -65,6 +68,10 @@ export class StateDir {
 
   saveFile(file: FileState): void {
     this.write('files', file.id, file);
+  }
+
+  saveBatch(batch: StoredBatch): void {
+    this.write('batches', batch.obj.id, batch);
   }
 
   appendRecord(entry: RecordEntry): void {

@@ -10,6 +10,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { RenderPlan } from './jobs';
+import type { StoredBatch } from './batch-lines';
 import { StateDir, type StoredVideo } from './state-dir';
 import type { EmulatorRecord, RecordEntry, RecordKind } from './types';
 
@@ -115,6 +116,7 @@ export class RecordLog implements EmulatorRecord {
 /** What {@link Store.init} found from an earlier run. */
 export interface Restored {
   record: RecordEntry[];
+  batches: StoredBatch[];
   /** Videos that were queued or rendering, with what to render: the job runner resumes them. */
   unfinished: Required<StoredVideo>[];
 }
@@ -160,7 +162,7 @@ export class Store {
     this.removeOrphans('videos', this.videos);
     this.removeOrphans('characters', this.characters);
     this.removeOrphans('files', this.files);
-    return { record: loaded.record, unfinished };
+    return { record: loaded.record, batches: loaded.batches, unfinished };
   }
 
   private removeOrphans(sub: string, owners: ReadonlyMap<string, unknown>): void {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
 import { generateWebhookSecret, startEmulator } from '../../src/emulator';
 import type { RecordEntry } from '../../src/emulator';
 import { startReceiver } from '../emulator/helpers';
@@ -94,6 +94,40 @@ describe('restarting the standalone emulator mid-render', () => {
       }
     } finally {
       await receiver.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('restarting the standalone emulator with a batch in flight', () => {
+  it('finishes the batch: every line once, results joined by custom_id', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'reelgraph-restart-batch-'));
+    const options = { port: 0, dataDir, timing: { queuedMs: 50, minRenderMs: 3000 }, rateLimit: { maxConcurrentRenders: 4 } };
+    try {
+      const before = await startEmulator(options);
+      const client = new OpenAI({ apiKey: 'sk-test', baseURL: before.baseURL, maxRetries: 0 });
+      const lines = ['a', 'b'].map((c) => JSON.stringify({ custom_id: c, method: 'POST', url: '/v1/videos', body: { prompt: `batch line ${c}`, size: '1280x720' } }));
+      const file = await client.files.create({ file: await toFile(Buffer.from(`${lines.join('\n')}\n`), 'batch.jsonl', { type: 'application/jsonl' }), purpose: 'batch' });
+      const batch = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/videos', completion_window: '24h' });
+      await eventually(() => before.record.count('batch_item') === 2, { what: 'both lines to be submitted' });
+      expect((await client.batches.retrieve(batch.id)).status).toBe('in_progress');
+      await before.close();
+
+      const after = await startEmulator(options);
+      try {
+        const again = new OpenAI({ apiKey: 'sk-test', baseURL: after.baseURL, maxRetries: 0 });
+        const done = await eventually(async () => {
+          const b = await again.batches.retrieve(batch.id);
+          return ['completed', 'failed', 'expired', 'cancelled'].includes(b.status) ? b : undefined;
+        }, { what: 'the batch to finish' });
+        expect(done).toMatchObject({ status: 'completed', request_counts: { total: 2, completed: 2, failed: 0 } });
+        const output = (await (await again.files.content(done.output_file_id!)).text()).trim().split('\n').map((l) => JSON.parse(l) as { custom_id: string; response: { body: { status: string } } });
+        expect(output.map((o) => [o.custom_id, o.response.body.status]).sort()).toEqual([['a', 'completed'], ['b', 'completed']]);
+        expect(after.record.count('batch_item')).toBe(2);
+      } finally {
+        await after.close();
+      }
+    } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
