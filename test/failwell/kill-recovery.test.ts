@@ -5,6 +5,7 @@ import { CreateVideoDocument } from '../generated/graphql';
 import { createScratchPostgres, databaseKinds, type ScratchDatabase } from '../support/databases';
 import { type StandaloneEmulator, standaloneEmulator } from '../support/emulator';
 import { spawnServer } from '../support/process';
+import { startTestServer } from '../support/server';
 import { waitForVideo } from '../support/videos';
 import { eventually } from '../support/wait';
 
@@ -59,6 +60,36 @@ describe.each(databaseKinds())('recovery after kill -9 (%s)', (db) => {
       expect((await second.gql.request('{ __typename }')).status).toBe(200);
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe.each(databaseKinds())('task leases of a live process (%s)', (db) => {
+  it('are renewed by the heartbeat while the work runs, well past one lease', async () => {
+    const leaseMs = 2000;
+    const server = await startTestServer({ db, env: { JOBS_LEASE_MS: String(leaseMs) } });
+    try {
+      const emulator = server.app.emulator!;
+      emulator.faults.set({ holdResponse: { remaining: 1, ms: 4 * leaseMs, match: 'POST /videos$' } });
+      const creating = server.gql.data(CreateVideoDocument, { input: { prompt: `held lease ${db}`, size: '1280x720' } });
+      const lease = async () => {
+        const rows = await server.app.db.orm.em
+          .fork()
+          .getConnection()
+          .execute<{ lease_owner: string | null; lease_until: number | string | null }[]>("select lease_owner, lease_until from task where kind = 'video.submit'", [], 'all');
+        return rows[0] && rows[0].lease_until !== null ? { owner: rows[0].lease_owner, until: Number(rows[0].lease_until) } : undefined;
+      };
+      const first = await eventually(lease, { what: 'the inline submission to hold its lease' });
+      // Renewed beyond twice its first expiry while the (held) upstream call is still running.
+      const renewed = await eventually(async () => {
+        const now = await lease();
+        return now && now.until >= first.until + 2 * leaseMs ? now : undefined;
+      }, { what: 'the lease to be renewed', timeoutMs: 3 * leaseMs });
+      expect(renewed.owner).toBe(server.app.internals.pipeline.queue.owner);
+      expect(emulator.record.entries().filter((e) => e.prompt === `held lease ${db}`)).toHaveLength(1);
+      expect((await creating).createVideo.video.status).toBe('QUEUED');
+    } finally {
+      await server.close();
     }
   });
 });
