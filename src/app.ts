@@ -118,6 +118,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
   const mediaUrls = new MediaUrls(signer, () => publicUrl, { ttlSeconds: config.mediaUrlTtlSeconds, minValiditySeconds: config.mediaUrlMinValiditySeconds });
 
   const pipeline = buildPipeline(config, db, bus, upstreams, storage, logger);
+  cleanups.push(['task leases', () => pipeline.leases.stop()]);
   const { queue, worker, eventLog, live } = pipeline;
   const webhookSecret = config.webhookSecret ?? (emulator ? persistentSecret(config.dataDir, 'webhook-secret', generateWebhookSecret) : undefined);
   const webhooks = new WebhookService(db.orm, queue, webhookSecret, logger.child({ component: 'webhooks' }));

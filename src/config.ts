@@ -56,6 +56,10 @@ export interface JobsConfig {
   concurrency: number;
   /** `JOBS_IDLE_POLL_MS` (1000): how often an idle worker looks for due tasks. */
   idlePollMs: number;
+  /** `JOBS_LEASE_MS` (8000): how long a task claimed by a process that stopped answering stays blocked for others. */
+  leaseMs: number;
+  /** `JOBS_HEARTBEAT_MS` (2000): how often a live process extends the leases it holds; at most a third of `JOBS_LEASE_MS`. */
+  heartbeatMs: number;
   /** `JOB_MAX_AGE_SECONDS` (10800): a job that has not finished this long after submission fails with `UPSTREAM_TIMEOUT`. */
   maxJobAgeSeconds: number;
   /** `JOB_SUBMIT_ATTEMPTS` (8): submission attempts before a job fails with the last upstream error. */
@@ -160,6 +164,8 @@ export interface EmbeddedEmulatorConfig {
   strictContract: boolean;
   /** `EMULATOR_ASSET_TTL_SECONDS` (3600): how long the emulator keeps finished assets. */
   assetTtlSeconds: number;
+  /** `EMULATOR_MIN_RENDER_MS` (1000): shortest time an embedded job renders (longer makes restarts mid-render easy to try). */
+  minRenderMs: number;
 }
 
 /** Thrown when the environment holds a bad value; the message names every offending variable. */
@@ -239,6 +245,7 @@ export function loadConfig(env: Env = process.env): Config {
       enabled: read.bool('JOBS_ENABLED', true),
       concurrency: read.int('JOBS_CONCURRENCY', 4, 1, 256),
       idlePollMs: read.int('JOBS_IDLE_POLL_MS', 1000, 10, 60_000),
+      ...leaseTimes(read, problems),
       maxJobAgeSeconds: read.int('JOB_MAX_AGE_SECONDS', 3 * 3600, 1, 7 * 24 * 3600),
       submitAttempts: read.int('JOB_SUBMIT_ATTEMPTS', 8, 1, 100),
       batchConcurrency: read.int('BATCH_CONCURRENCY', 8, 1, 256),
@@ -292,10 +299,19 @@ export function loadConfig(env: Env = process.env): Config {
       cachedRender: read.bool('EMULATOR_CACHED_RENDER', false),
       strictContract: read.bool('EMULATOR_STRICT_CONTRACT', false),
       assetTtlSeconds: read.int('EMULATOR_ASSET_TTL_SECONDS', 3600, 1, 30 * 24 * 3600),
+      minRenderMs: read.int('EMULATOR_MIN_RENDER_MS', 1000, 0, 3_600_000),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Lease and heartbeat: a lease must survive two missed beats, or live work would be taken over. */
+function leaseTimes(read: Reader, problems: string[]): Pick<JobsConfig, 'leaseMs' | 'heartbeatMs'> {
+  const leaseMs = read.int('JOBS_LEASE_MS', 8000, 1000, 3_600_000);
+  const heartbeatMs = read.int('JOBS_HEARTBEAT_MS', Math.min(2000, Math.floor(leaseMs / 3)), 100, 1_200_000);
+  if (heartbeatMs * 3 > leaseMs) problems.push(`JOBS_HEARTBEAT_MS (${heartbeatMs}) must be at most a third of JOBS_LEASE_MS (${leaseMs}), so a lease outlives two missed heartbeats`);
+  return { leaseMs, heartbeatMs };
 }
 
 function corsOrigins(raw: string | undefined, problems: string[]): string[] {

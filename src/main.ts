@@ -47,6 +47,27 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  watchLauncher(stop);
+}
+
+/**
+ * `npm start` sends signals to npm only; npm forwards SIGINT/SIGTERM to the shell it runs the
+ * script in, and `sh -c` (dash) dies of them without passing them on, which used to orphan this
+ * process. The script therefore `exec`s node, so npm's child is this process. As a second line of
+ * defence (npm killed with SIGKILL, a shell without `exec`), a process started by an npm script
+ * also stops gracefully once its parent is gone, i.e. when it has been re-parented. Processes
+ * started directly (`node dist/main.js`, containers running node as PID 1) are left alone: their
+ * parent leaving is no reason to stop.
+ */
+function watchLauncher(stop: (signal: string) => void): void {
+  if (!process.env.npm_lifecycle_event) return;
+  const launcher = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(timer);
+    stop('parent exited');
+  }, 500);
+  timer.unref();
 }
 
 main().catch((error: unknown) => {

@@ -6,6 +6,7 @@ import type { EventBus } from '../events/event-bus';
 import { ulid } from '../ids';
 import { Custody } from '../jobs/custody';
 import { Dispatcher } from '../jobs/dispatcher';
+import { LeaseKeeper } from '../jobs/lease-keeper';
 import { Reconciler } from '../jobs/reconciler';
 import { TaskQueue } from '../jobs/task-queue';
 import { Worker } from '../jobs/worker';
@@ -29,6 +30,8 @@ export interface Pipeline {
   reconciler: Reconciler;
   eventLog: EventLog;
   live: VideoLive;
+  /** Heartbeat of this process's task leases; stopped after the worker and the HTTP drain. */
+  leases: LeaseKeeper;
 }
 
 /**
@@ -37,7 +40,9 @@ export interface Pipeline {
  * a "look again" to event-log streams.
  */
 export function buildPipeline(config: Config, db: Database, bus: EventBus, upstreams: Upstreams, storage: LocalStorage, logger: Logger): Pipeline {
-  const queue = new TaskQueue({ owner: `${os.hostname()}:${process.pid}:${ulid().slice(-6)}`, dialect: db.dialect });
+  const queue = new TaskQueue({ owner: `${os.hostname()}:${process.pid}:${ulid().slice(-6)}`, dialect: db.dialect, leaseMs: config.jobs.leaseMs });
+  const leases = new LeaseKeeper(db.orm, queue, { heartbeatMs: config.jobs.heartbeatMs, logger: logger.child({ component: 'leases' }) });
+  leases.start();
   const worker = new Worker(db.orm, queue, { concurrency: config.jobs.concurrency, idlePollMs: config.jobs.idlePollMs, logger: logger.child({ component: 'worker' }) });
   const transitions = new VideoTransitions(queue, logger.child({ component: 'transitions' }));
   const eventLog = new EventLog(bus.pubsub, db.dialect);
@@ -49,7 +54,7 @@ export function buildPipeline(config: Config, db: Database, bus: EventBus, upstr
     if (effects.eventSeq !== undefined) eventLog.announce(video.tenantId, effects.eventSeq);
   });
 
-  const dispatcher = new Dispatcher(transitions, config.jobs, logger.child({ component: 'dispatcher' }));
+  const dispatcher = new Dispatcher(transitions, upstreams, config.jobs, logger.child({ component: 'dispatcher' }));
   for (const [operation, submitter] of [...videoSubmitters(upstreams, storage), extensionSubmitter(upstreams)]) dispatcher.registerSubmitter(operation, submitter);
   const reconciler = new Reconciler(upstreams, transitions, config.jobs, logger.child({ component: 'reconciler' }));
   const custody = new Custody(upstreams, storage, transitions, logger.child({ component: 'custody' }));
@@ -65,5 +70,5 @@ export function buildPipeline(config: Config, db: Database, bus: EventBus, upstr
     await queue.schedule(forkForWorkers(db.orm), { kind: VideoTask.POLL, subjectId: video.id, tenantId: video.tenantId });
     worker.kick();
   });
-  return { queue, worker, transitions, dispatcher, reconciler, eventLog, live };
+  return { queue, worker, transitions, dispatcher, reconciler, eventLog, live, leases };
 }

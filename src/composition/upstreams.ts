@@ -33,6 +33,7 @@ export async function connectUpstreams(config: Config, catalog: ModelCatalog, lo
     cachedRender: config.emulator.cachedRender,
     strictContract: config.emulator.strictContract,
     assetTtlSeconds: config.emulator.assetTtlSeconds,
+    timing: { minRenderMs: config.emulator.minRenderMs },
     logger: logger.child({ component: 'emulator' }),
   });
   clients.push(new UpstreamClient({ name: DEFAULT_UPSTREAM, baseURL: emulator.baseURL, apiKey: 'reelgraph-embedded' }));

@@ -3,7 +3,7 @@
  * both `/v1` and bare paths, and the error envelope for everything that goes wrong.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { bearerAuth, injectedLatency, requestFaults } from './auth';
+import { bearerAuth, heldResponses, injectedLatency, requestFaults } from './auth';
 import type { EmulatorContext } from './context';
 import { ApiError, invalidUrl, serverError } from './errors';
 import { requestId } from './ids';
@@ -60,6 +60,7 @@ export function createApp(ctx: EmulatorContext): express.Express {
   app.use(injectedLatency(ctx.faults));
   app.use(bearerAuth(ctx.opts.apiKey));
   app.use(requestFaults(ctx.faults, ctx.opts.rpm));
+  app.use(heldResponses(ctx.faults));
 
   const api = express.Router();
   // Characters first: GET /videos/characters/:id must not be read as a video id.

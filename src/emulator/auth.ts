@@ -66,3 +66,21 @@ export function injectedLatency(faults: FaultState) {
     else next();
   };
 }
+
+/**
+ * Applies the `holdResponse` fault: the request runs to completion, only the bytes of its
+ * response wait. Timers are unref'd and cut short by the server's close (connections destroyed).
+ */
+export function heldResponses(faults: FaultState) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const ms = faults.takeHold(req.method, apiPath(req));
+    if (ms !== null && ms > 0) {
+      const end = res.end.bind(res) as (...args: unknown[]) => Response;
+      res.end = ((...args: unknown[]) => {
+        setTimeout(() => end(...args), ms).unref();
+        return res;
+      }) as Response['end'];
+    }
+    next();
+  };
+}

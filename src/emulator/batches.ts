@@ -8,11 +8,12 @@
 import { readFileSync } from 'node:fs';
 import type { ResolvedOptions } from './config';
 import { ApiError, notFound } from './errors';
-import { batchId as newBatchId, batchRequestId, requestId as newRequestId } from './ids';
+import { batchId as newBatchId, batchRequestId } from './ids';
 import type { JobRunner } from './jobs';
 import { type Store, type VideoState, nowSeconds, toVideoObject } from './store';
 import { MODELS, DEFAULT_MODEL } from './validation';
 import { validateBatchCreate } from './batch-validation';
+import { type Line, type StoredBatch, parseLine, safeJson } from './batch-lines';
 import { writeOutputFile } from './files';
 import type { VideoService } from './videos';
 import type { WebhookDispatcher } from './webhooks';
@@ -43,17 +44,6 @@ export interface BatchObject {
   usage: null;
 }
 
-interface Line {
-  /** 1-based line number in the input file. */
-  line: number;
-  customId: string | null;
-  body: Record<string, unknown> | null;
-  /** Structural problem found while validating the file. */
-  problem: { code: string; message: string } | null;
-  state: 'pending' | 'running' | 'done';
-  requestId: string;
-}
-
 interface BatchState {
   seq: number;
   obj: BatchObject;
@@ -67,6 +57,9 @@ interface BatchState {
 
 const TERMINAL = new Set(['completed', 'failed', 'expired', 'cancelled']);
 
+/** Longest a batch change waits before it is persisted (see `save`). */
+const SAVE_EVERY_MS = 200;
+
 /** Runs batches; {@link close} clears every timer. */
 export class BatchRunner {
   private readonly batches = new Map<string, BatchState>();
@@ -74,11 +67,45 @@ export class BatchRunner {
   private seq = 0;
   private closed = false;
   private readonly unsubscribe: () => void;
+  private readonly dirty = new Set<BatchState>();
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deps: { opts: ResolvedOptions; store: Store; jobs: JobRunner; videos: VideoService; webhooks: WebhookDispatcher },
   ) {
     this.unsubscribe = deps.jobs.onTerminal((v) => this.onVideoTerminal(v));
+  }
+
+  /**
+   * Takes back the batches an earlier run persisted (before any resumed job can finish): lines
+   * whose video is still rendering are waited for again, timers are re-armed, and steps that were
+   * due (validation, cancellation, results) run again.
+   */
+  restore(stored: readonly StoredBatch[]): void {
+    for (const s of [...stored].sort((a, b) => a.seq - b.seq)) {
+      const b: BatchState = { ...s, inFlight: 0, timers: new Set() };
+      this.batches.set(b.obj.id, b);
+      this.seq = Math.max(this.seq, b.seq);
+      if (TERMINAL.has(b.obj.status)) continue;
+      const finished: VideoState[] = [];
+      for (const l of b.lines.filter((x) => x.state === 'running')) {
+        const v = l.videoId ? this.deps.store.videos.get(l.videoId) : undefined;
+        // A line cut off before its video was stored is sent again.
+        if (!v) {
+          l.state = 'pending';
+          continue;
+        }
+        b.inFlight += 1;
+        this.byVideo.set(v.id, { batch: b, line: l });
+        if (v.status === 'completed' || v.status === 'failed') finished.push(v);
+      }
+      this.later(b, Math.max(0, b.obj.expires_at * 1000 - Date.now()), () => this.expire(b));
+      if (b.obj.status === 'validating') this.later(b, 0, () => this.validate(b, readFileSync(this.deps.store.filePath(b.obj.input_file_id), 'utf8')));
+      else if (b.obj.status === 'cancelling') this.later(b, 0, () => this.settleCancel(b));
+      else if (b.obj.status === 'finalizing') this.later(b, 0, () => this.writeResults(b, 'completed'));
+      else this.later(b, 0, () => this.pump(b));
+      for (const v of finished) this.later(b, 0, () => this.onVideoTerminal(v));
+    }
   }
 
   /** `POST /batches`: validates the request and the file's single model, then starts validating. */
@@ -133,6 +160,7 @@ export class BatchRunner {
     this.batches.set(obj.id, b);
     this.later(b, opts.timing.queuedMs, () => this.validate(b, text));
     this.later(b, opts.batchCompletionWindowMs, () => this.expire(b));
+    this.save(b, true);
     return this.view(b);
   }
 
@@ -163,21 +191,45 @@ export class BatchRunner {
     b.cancelRequested = true;
     b.obj.status = 'cancelling';
     b.obj.cancelling_at = nowSeconds();
+    this.save(b);
     // Answer 'cancelling' first; settle on a later tick so clients can observe both states.
-    this.later(b, 0, () => {
-      if (b.lines.length === 0 && b.obj.in_progress_at === null) {
-        this.validate(b, readFileSync(this.deps.store.filePath(b.obj.input_file_id), 'utf8'));
-      }
-      for (const l of b.lines) if (l.state === 'pending') this.endLine(b, l, 'batch_cancelled', 'This request was cancelled before it was executed.');
-      this.maybeFinish(b);
-    });
+    this.later(b, 0, () => this.settleCancel(b));
     return this.view(b);
+  }
+
+  private settleCancel(b: BatchState): void {
+    if (b.lines.length === 0 && b.obj.in_progress_at === null) {
+      this.validate(b, readFileSync(this.deps.store.filePath(b.obj.input_file_id), 'utf8'));
+    }
+    for (const l of b.lines) if (l.state === 'pending') this.endLine(b, l, 'batch_cancelled', 'This request was cancelled before it was executed.');
+    this.maybeFinish(b);
+    this.save(b);
+  }
+
+  /**
+   * Persists a batch but its timers and in-flight count (restore rebuilds them). A batch is
+   * rewritten whole on every change, so writes are coalesced (creation and the end go at once).
+   */
+  private save(b: BatchState, now = false): void {
+    this.dirty.add(b);
+    if (now) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), SAVE_EVERY_MS).unref();
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    for (const { seq, obj, lines, output, errors, cancelRequested } of this.dirty) {
+      this.deps.store.state.saveBatch({ seq, obj, lines, output, errors, cancelRequested });
+    }
+    this.dirty.clear();
   }
 
   /** Clears timers and stops listening to jobs. */
   close(): void {
     this.closed = true;
     this.unsubscribe();
+    this.flush();
     for (const b of this.batches.values()) for (const t of b.timers) clearTimeout(t);
   }
 
@@ -208,6 +260,7 @@ export class BatchRunner {
       b.obj.status = 'failed';
       b.obj.failed_at = nowSeconds();
       this.clearTimers(b);
+      this.save(b, true);
       this.deps.webhooks.emit('batch.failed', b.obj.id);
       return;
     }
@@ -235,7 +288,11 @@ export class BatchRunner {
       l.state = 'running';
       b.inFlight += 1;
       this.deps.videos.create(l.body!, false, { kind: 'batch_item', batchId: b.obj.id }).then(
-        (v) => this.byVideo.set(v.id, { batch: b, line: l }),
+        (v) => {
+          l.videoId = v.id;
+          this.byVideo.set(v.id, { batch: b, line: l });
+          this.save(b);
+        },
         (e: unknown) => {
           b.inFlight -= 1;
           const err = e instanceof ApiError ? e : new ApiError(500, (e as Error).message, 'server_error');
@@ -245,10 +302,12 @@ export class BatchRunner {
           }
           this.pump(b);
           this.maybeFinish(b);
+          this.save(b);
         },
       );
     }
     this.maybeFinish(b);
+    this.save(b);
   }
 
   private onVideoTerminal(v: VideoState): void {
@@ -271,6 +330,7 @@ export class BatchRunner {
     }
     this.pump(b);
     this.maybeFinish(b);
+    this.save(b);
   }
 
   private endLine(b: BatchState, l: Line, code: 'batch_cancelled' | 'batch_expired', message: string): void {
@@ -289,6 +349,7 @@ export class BatchRunner {
     if (b.obj.status === 'in_progress') {
       b.obj.status = 'finalizing';
       b.obj.finalizing_at = nowSeconds();
+      this.save(b);
       this.later(b, 0, () => this.writeResults(b, 'completed'));
     } else if (b.obj.status === 'cancelling') {
       this.writeResults(b, 'cancelled');
@@ -304,6 +365,7 @@ export class BatchRunner {
     for (const [videoId, entry] of this.byVideo) if (entry.batch === b) this.byVideo.delete(videoId);
     b.inFlight = 0;
     this.writeResults(b, 'expired');
+    this.save(b);
   }
 
   private writeResults(b: BatchState, status: 'completed' | 'cancelled' | 'expired'): void {
@@ -317,6 +379,7 @@ export class BatchRunner {
     if (status === 'cancelled') b.obj.cancelled_at = now;
     if (status === 'expired') b.obj.expired_at = now;
     this.clearTimers(b);
+    this.save(b, true);
     this.deps.webhooks.emit(`batch.${status}`, b.obj.id);
   }
 
@@ -333,32 +396,4 @@ export class BatchRunner {
     }, ms);
     b.timers.add(t);
   }
-}
-
-function safeJson(raw: string): Record<string, unknown> | null {
-  try {
-    const v: unknown = JSON.parse(raw);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Structural checks of one input line (the request body itself is validated on submit). */
-function parseLine(raw: string, n: number, seen: Set<string>): Line {
-  const line: Line = { line: n, customId: null, body: null, problem: null, state: 'pending', requestId: newRequestId() };
-  const problem = (code: string, message: string): Line => ({ ...line, problem: { code, message }, state: 'done' });
-  const v = safeJson(raw);
-  if (!v) return problem('invalid_json_line', `Line ${n} is not a valid JSON object.`);
-  if (typeof v.custom_id === 'string' && v.custom_id) line.customId = v.custom_id;
-  else return problem('missing_custom_id', `Line ${n} has no 'custom_id' string.`);
-  if (seen.has(line.customId)) return problem('duplicate_custom_id', `Line ${n} repeats custom_id '${line.customId}'; custom_id must be unique.`);
-  seen.add(line.customId);
-  if (v.method !== 'POST') return problem('invalid_method', `Line ${n} has method '${String(v.method)}'; only 'POST' is supported.`);
-  if (v.url !== '/v1/videos') return problem('invalid_url', `Line ${n} has url '${String(v.url)}'; this batch's endpoint is '/v1/videos'.`);
-  if (typeof v.body !== 'object' || v.body === null || Array.isArray(v.body)) {
-    return problem('invalid_body', `Line ${n} needs a JSON object 'body' (video batch requests are JSON only).`);
-  }
-  line.body = v.body as Record<string, unknown>;
-  return line;
 }

@@ -32,6 +32,7 @@ export interface ResolvedOptions {
   maxConcurrentRenders: number;
   maxUploadBytes: number;
   batchCompletionWindowMs: number;
+  idempotency: boolean;
   logger: EmulatorLogger;
 }
 
@@ -111,6 +112,7 @@ export function resolveOptions(o: EmulatorOptions): ResolvedOptions {
     ),
     maxUploadBytes: posInt('maxUploadBytes', o.maxUploadBytes, DEFAULTS.maxUploadBytes),
     batchCompletionWindowMs: posInt('batchCompletionWindowMs', o.batchCompletionWindowMs, DEFAULTS.batchCompletionWindowMs),
+    idempotency: o.idempotency ?? true,
     logger: o.logger ?? defaultLogger,
   };
 }
@@ -200,6 +202,7 @@ export function optionsFromEnv(env: Env = process.env): EmulatorOptions {
     rateLimit: { rpm: envInt(env, 'EMULATOR_RPM') || undefined, maxConcurrentRenders: envInt(env, 'EMULATOR_RENDER_CONCURRENCY') },
     maxUploadBytes: envInt(env, 'EMULATOR_MAX_UPLOAD_BYTES'),
     batchCompletionWindowMs: envInt(env, 'EMULATOR_BATCH_WINDOW_MS'),
+    idempotency: envBool(env, 'EMULATOR_IDEMPOTENCY'),
     timing: {
       queuedMs: envInt(env, 'EMULATOR_QUEUED_MS'),
       minRenderMs: envInt(env, 'EMULATOR_MIN_RENDER_MS'),

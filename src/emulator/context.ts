@@ -4,6 +4,7 @@
 import type { BatchRunner } from './batches';
 import type { ResolvedOptions } from './config';
 import type { FaultState } from './faults';
+import type { IdempotencyKeys } from './idempotency';
 import type { JobRunner } from './jobs';
 import type { Renderer } from './render';
 import type { RecordLog, Store } from './store';
@@ -16,6 +17,7 @@ export interface EmulatorContext {
   store: Store;
   record: RecordLog;
   faults: FaultState;
+  idempotency: IdempotencyKeys;
   renderer: Renderer;
   jobs: JobRunner;
   webhooks: WebhookDispatcher;

@@ -7,7 +7,7 @@ import type { FaultController, Faults, FaultsInput } from './types';
 const NO_WEBHOOK_FAULTS: Faults['webhooks'] = { drop: 0, duplicate: 0, delayMs: 0, reorder: false };
 
 function initial(): Faults {
-  return { rateLimit: null, serverError: null, latencyMs: 0, webhooks: { ...NO_WEBHOOK_FAULTS } };
+  return { rateLimit: null, serverError: null, holdResponse: null, latencyMs: 0, webhooks: { ...NO_WEBHOOK_FAULTS } };
 }
 
 function isCount(v: unknown): v is number {
@@ -56,7 +56,7 @@ export class FaultState implements FaultController {
     }
     const f = input as Record<string, unknown>;
     for (const key of Object.keys(f)) {
-      if (!['rateLimit', 'serverError', 'latencyMs', 'webhooks'].includes(key)) {
+      if (!['rateLimit', 'serverError', 'holdResponse', 'latencyMs', 'webhooks'].includes(key)) {
         throw new ApiError(400, `Unknown parameter: '${key}'.`, 'invalid_request_error', key, 'unknown_parameter');
       }
     }
@@ -70,6 +70,12 @@ export class FaultState implements FaultController {
     if (se !== undefined && se !== null) {
       if (!isCount(se.remaining)) throw bad('serverError.remaining', 'expected a non-negative integer');
       checkMatch('serverError', se.match);
+    }
+    const hold = f.holdResponse as Record<string, unknown> | null | undefined;
+    if (hold !== undefined && hold !== null) {
+      if (!isCount(hold.remaining)) throw bad('holdResponse.remaining', 'expected a non-negative integer');
+      if (!isCount(hold.ms)) throw bad('holdResponse.ms', 'expected a non-negative integer');
+      checkMatch('holdResponse', hold.match);
     }
     if (f.latencyMs !== undefined && !isCount(f.latencyMs)) throw bad('latencyMs', 'expected a non-negative integer');
     const wh = f.webhooks as Record<string, unknown> | undefined;
@@ -87,6 +93,7 @@ export class FaultState implements FaultController {
     const f = FaultState.validate(input);
     if (f.rateLimit !== undefined) this.faults.rateLimit = f.rateLimit ? { ...f.rateLimit } : null;
     if (f.serverError !== undefined) this.faults.serverError = f.serverError ? { ...f.serverError } : null;
+    if (f.holdResponse !== undefined) this.faults.holdResponse = f.holdResponse ? { ...f.holdResponse } : null;
     if (f.latencyMs !== undefined) this.faults.latencyMs = f.latencyMs;
     if (f.webhooks !== undefined) this.faults.webhooks = { ...this.faults.webhooks, ...f.webhooks };
     return this.get();
@@ -115,6 +122,14 @@ export class FaultState implements FaultController {
     if (!se || se.remaining <= 0 || !matches(se.match, method, apiPath)) return false;
     se.remaining -= 1;
     return true;
+  }
+
+  /** Consumes one hold fault if this request matches; returns how long to hold its response, or null. */
+  takeHold(method: string, apiPath: string): number | null {
+    const hold = this.faults.holdResponse;
+    if (!hold || hold.remaining <= 0 || !matches(hold.match, method, apiPath)) return null;
+    hold.remaining -= 1;
+    return hold.ms;
   }
 
   /** Current added latency. */

@@ -72,7 +72,7 @@ export function createFile(store: Store, body: Record<string, unknown>): FileSta
     contentType: purpose === 'batch' ? 'application/jsonl' : file.mimeType || 'application/octet-stream',
   };
   renameSync(file.path, store.filePath(state.id));
-  store.files.set(state.id, state);
+  store.addFile(state);
   return state;
 }
 
@@ -89,7 +89,7 @@ export function writeOutputFile(store: Store, filename: string, lines: string[])
     contentType: 'application/jsonl',
   };
   writeFileSync(store.filePath(state.id), data);
-  store.files.set(state.id, state);
+  store.addFile(state);
   return state;
 }
 

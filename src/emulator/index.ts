@@ -11,6 +11,7 @@ import { BatchRunner } from './batches';
 import { ConfigError, resolveOptions, validateWebhook } from './config';
 import type { EmulatorContext } from './context';
 import { FaultState } from './faults';
+import { IdempotencyKeys } from './idempotency';
 import { JobRunner } from './jobs';
 import { Renderer } from './render';
 import { RecordLog, Store } from './store';
@@ -62,8 +63,8 @@ function urlHost(host: string): string {
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const opts = resolveOptions(options);
   const store = new Store(opts.dataDir);
-  store.init();
-  const record = new RecordLog();
+  const restored = store.init();
+  const record = new RecordLog(store.state, restored.record);
   const faults = new FaultState();
   const renderer = new Renderer({ cacheDir: store.cacheDir, cached: opts.cachedRender, maxConcurrent: opts.maxConcurrentRenders });
   const webhooks = new WebhookDispatcher({ retry: opts.webhookRetry, faults, logger: opts.logger });
@@ -71,7 +72,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const jobs = new JobRunner({ opts, store, renderer, webhooks });
   const videos = new VideoService({ opts, store, record, jobs });
   const batches = new BatchRunner({ opts, store, jobs, videos, webhooks });
-  const ctx: EmulatorContext = { opts, store, record, faults, renderer, jobs, webhooks, videos, batches };
+  const idempotency = new IdempotencyKeys(store, opts.idempotency);
+  // Jobs and batches accepted before a restart carry on; their webhooks go to the target configured now.
+  batches.restore(restored.batches);
+  for (const { video, plan } of restored.unfinished) jobs.resume(video, plan);
+  const ctx: EmulatorContext = { opts, store, record, faults, idempotency, renderer, jobs, webhooks, videos, batches };
 
   const server = http.createServer(createApp(ctx));
   try {

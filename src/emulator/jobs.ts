@@ -62,10 +62,21 @@ export class JobRunner {
     this.later(this.deps.opts.timing.queuedMs, () => this.begin(v, plan));
   }
 
+  /**
+   * Picks up a job an earlier run accepted but did not finish: a queued one starts as usual; one
+   * that was rendering renders again (the output of a killed ffmpeg is not trusted) but keeps its
+   * start time, so its progress and minimum duration carry on instead of starting over.
+   */
+  resume(v: VideoState, plan: RenderPlan): void {
+    if (v.status === 'queued') this.start(v, plan);
+    else this.begin(v, plan);
+  }
+
   /** Removes the files of an expired video (idempotent). */
   async expireAssets(v: VideoState): Promise<void> {
     if (v.assetsRemoved || !isExpired(v)) return;
     v.assetsRemoved = true;
+    this.deps.store.saveVideo(v);
     await rm(this.deps.store.videoDir(v.id), { recursive: true, force: true });
   }
 
@@ -82,8 +93,9 @@ export class JobRunner {
   private begin(v: VideoState, plan: RenderPlan): void {
     const { opts, renderer, store } = this.deps;
     v.status = 'in_progress';
-    v.startedMs = Date.now();
+    const startedMs = (v.startedMs ??= Date.now());
     v.expectedMs = opts.timing.minRenderMs + opts.timing.perSecondMs * Number(v.seconds);
+    store.saveVideo(v);
     const forced = renderFailureFor(opts, v.prompt);
     const signal = this.closing.signal;
     const dir = store.videoDir(v.id);
@@ -100,7 +112,7 @@ export class JobRunner {
         resolve();
       };
       this.wakers.add(done);
-      this.later(v.expectedMs, done);
+      this.later(Math.max(0, startedMs + v.expectedMs - Date.now()), done);
     });
     const run = Promise.all([render, minimum]).then(
       () => (forced ? this.fail(v, forced) : this.complete(v)),
@@ -120,6 +132,7 @@ export class JobRunner {
     v.progress = 100;
     v.completedAt = nowSeconds();
     v.expiresAt = v.completedAt + this.deps.opts.assetTtlSeconds;
+    this.deps.store.saveVideo(v);
     this.terminal(v, 'video.completed');
   }
 
@@ -129,6 +142,7 @@ export class JobRunner {
     v.status = 'failed';
     v.error = error;
     v.completedAt = nowSeconds();
+    this.deps.store.saveVideo(v);
     this.terminal(v, 'video.failed');
   }
 

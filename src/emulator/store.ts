@@ -1,14 +1,17 @@
 /**
- * In-memory state of the emulator plus the layout of its files on disk.
+ * State of the emulator, in memory and persisted (see ./state-dir), plus the layout of its files.
  *
  * Layout under `dataDir`: `videos/<id>/{video.mp4,thumbnail.webp,spritesheet.jpg}`,
- * `characters/<id>/video.mp4`, `files/<id>`, `cache/<WxH>-<s>s/…` (cachedRender) and `tmp/`
- * (uploads in flight). Directory names are always ids the emulator generated itself, never
- * client input.
+ * `characters/<id>/video.mp4`, `files/<id>`, `state/…` (the persisted objects and record),
+ * `cache/<WxH>-<s>s/…` (cachedRender) and `tmp/` (uploads in flight). Directory names are always
+ * ids the emulator generated itself, never client input.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { RenderPlan } from './jobs';
+import type { StoredBatch } from './batch-lines';
+import { StateDir, type StoredVideo } from './state-dir';
 import type { EmulatorRecord, RecordEntry, RecordKind } from './types';
 
 /** Terminal and non-terminal video statuses (contract §1). */
@@ -38,6 +41,9 @@ export interface VideoState {
   extensionCount: number;
   /** True once expired assets were removed from disk. */
   assetsRemoved: boolean;
+  /** `Idempotency-Key` the job was created under, and the fingerprint of that request. */
+  idempotencyKey: string | null;
+  requestFingerprint: string | null;
 }
 
 /** A created character. */
@@ -79,14 +85,22 @@ export interface VideoObject {
 /** Unix seconds. */
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
-/** The emulator's record of accepted job-creating requests. */
+/** The emulator's record of accepted job-creating requests, journaled so it survives restarts. */
 export class RecordLog implements EmulatorRecord {
-  private readonly list: RecordEntry[] = [];
+  private readonly list: RecordEntry[];
+
+  constructor(
+    private readonly state?: StateDir,
+    earlier: readonly RecordEntry[] = [],
+  ) {
+    this.list = [...earlier];
+  }
 
   /** Appends one entry (called only after a request was fully accepted). */
   add(kind: RecordKind, id: string, extra: Omit<RecordEntry, 'kind' | 'id' | 'at'> = {}): void {
     const entry: RecordEntry = { kind, id, at: Date.now() };
     for (const [k, v] of Object.entries(extra)) if (v !== undefined) (entry as unknown as Record<string, unknown>)[k] = v;
+    this.state?.appendRecord(entry);
     this.list.push(Object.freeze(entry));
   }
 
@@ -99,25 +113,61 @@ export class RecordLog implements EmulatorRecord {
   }
 }
 
-/** All in-memory maps and the on-disk paths. */
+/** What {@link Store.init} found from an earlier run. */
+export interface Restored {
+  record: RecordEntry[];
+  batches: StoredBatch[];
+  /** Videos that were queued or rendering, with what to render: the job runner resumes them. */
+  unfinished: Required<StoredVideo>[];
+}
+
+/** All in-memory maps, their persisted copies, and the on-disk paths. */
 export class Store {
   readonly videos = new Map<string, VideoState>();
   readonly characters = new Map<string, CharacterState>();
   readonly files = new Map<string, FileState>();
+  readonly state: StateDir;
+  /** Render plans of unfinished videos, persisted with them so a restart can resume the render. */
+  private readonly plans = new Map<string, RenderPlan>();
   /** Sequence numbers survive deletion so a cursor pointing at a deleted video keeps working. */
   private readonly seqById = new Map<string, number>();
+  private readonly idByIdempotencyKey = new Map<string, string>();
   private seq = 0;
 
-  constructor(readonly dataDir: string) {}
+  constructor(readonly dataDir: string) {
+    this.state = new StateDir(dataDir);
+  }
 
   /**
-   * Creates the directory layout. State is in memory only, so files left by an earlier run are
-   * orphans: they are removed (only the emulator's own subdirectories are touched).
+   * Creates the directory layout and restores what an earlier run persisted. Media without a
+   * persisted owner (a job whose creation never completed) and `tmp/`/`cache/` are removed; only
+   * the emulator's own subdirectories are touched.
    */
-  init(): void {
-    for (const sub of ['videos', 'characters', 'files', 'tmp', 'cache']) {
-      rmSync(path.join(this.dataDir, sub), { recursive: true, force: true });
-      mkdirSync(path.join(this.dataDir, sub), { recursive: true });
+  init(): Restored {
+    for (const sub of ['tmp', 'cache']) rmSync(path.join(this.dataDir, sub), { recursive: true, force: true });
+    for (const sub of ['videos', 'characters', 'files', 'tmp', 'cache']) mkdirSync(path.join(this.dataDir, sub), { recursive: true });
+    const loaded = this.state.load();
+    const unfinished: Required<StoredVideo>[] = [];
+    for (const { video, plan } of loaded.videos.sort((a, b) => a.video.seq - b.video.seq)) {
+      this.videos.set(video.id, video);
+      this.index(video);
+      this.seq = Math.max(this.seq, video.seq);
+      if (plan && (video.status === 'queued' || video.status === 'in_progress')) {
+        this.plans.set(video.id, plan);
+        unfinished.push({ video, plan });
+      }
+    }
+    for (const c of loaded.characters) this.characters.set(c.id, c);
+    for (const f of loaded.files) this.files.set(f.id, f);
+    this.removeOrphans('videos', this.videos);
+    this.removeOrphans('characters', this.characters);
+    this.removeOrphans('files', this.files);
+    return { record: loaded.record, batches: loaded.batches, unfinished };
+  }
+
+  private removeOrphans(sub: string, owners: ReadonlyMap<string, unknown>): void {
+    for (const name of readdirSync(path.join(this.dataDir, sub))) {
+      if (!owners.has(name)) rmSync(path.join(this.dataDir, sub, name), { recursive: true, force: true });
     }
   }
 
@@ -147,9 +197,39 @@ export class Store {
     return path.join(this.dataDir, 'cache');
   }
 
-  addVideo(v: VideoState): void {
+  /** Stores (and persists) a new video with what it will render. */
+  addVideo(v: VideoState, plan: RenderPlan): void {
     this.videos.set(v.id, v);
+    this.index(v);
+    this.plans.set(v.id, plan);
+    this.saveVideo(v);
+  }
+
+  /** Persists a video after a change; a finished one no longer needs its render plan. */
+  saveVideo(v: VideoState): void {
+    if (v.status === 'completed' || v.status === 'failed') this.plans.delete(v.id);
+    this.state.saveVideo(v, this.plans.get(v.id));
+  }
+
+  addCharacter(c: CharacterState): void {
+    this.characters.set(c.id, c);
+    this.state.saveCharacter(c);
+  }
+
+  addFile(f: FileState): void {
+    this.files.set(f.id, f);
+    this.state.saveFile(f);
+  }
+
+  private index(v: VideoState): void {
     this.seqById.set(v.id, v.seq);
+    if (v.idempotencyKey) this.idByIdempotencyKey.set(v.idempotencyKey, v.id);
+  }
+
+  /** The live video created under `key`, if any (a deleted one frees its key). */
+  videoByIdempotencyKey(key: string): VideoState | undefined {
+    const id = this.idByIdempotencyKey.get(key);
+    return id === undefined ? undefined : this.videos.get(id);
   }
 
   /** Sequence number of a video id, also for deleted ones; undefined if never seen. */
@@ -159,7 +239,11 @@ export class Store {
 
   /** Removes a video and its files. */
   async deleteVideo(id: string): Promise<void> {
+    const key = this.videos.get(id)?.idempotencyKey;
+    if (key) this.idByIdempotencyKey.delete(key);
     this.videos.delete(id);
+    this.plans.delete(id);
+    this.state.removeVideo(id);
     await rm(this.videoDir(id), { recursive: true, force: true });
   }
 }

@@ -34,6 +34,12 @@ export interface Faults {
   rateLimit: { remaining: number; retryAfterMs: number; match?: string } | null;
   /** The next `remaining` matching API requests get 500 with the contract's server-error message. */
   serverError: { remaining: number; match?: string } | null;
+  /**
+   * The next `remaining` matching API requests are handled normally (a create is accepted and
+   * recorded), but their response is held back for `ms`: a client that times out, or dies, in
+   * that window never learns what was created (the lost-response window idempotency keys close).
+   */
+  holdResponse: { remaining: number; ms: number; match?: string } | null;
   /** Added before every API response. */
   latencyMs: number;
   /**
@@ -72,6 +78,8 @@ export interface RecordEntry {
   sourceId?: string;
   /** Batch that created a `batch_item`. */
   batchId?: string;
+  /** `Idempotency-Key` the request carried (a replay with the same key adds no entry). */
+  idempotencyKey?: string;
 }
 
 /** The emulator's own record of every ACCEPTED job-creating request (rejected ones are absent). */
@@ -123,6 +131,11 @@ export interface EmulatorOptions {
   maxUploadBytes?: number;
   /** Batch completion window. Default 24 h. Unfinished lines then end with `batch_expired`. */
   batchCompletionWindowMs?: number;
+  /**
+   * Honour `Idempotency-Key` on job-creating requests (same key + same request → the same job).
+   * Default true; false behaves like a gateway that ignores the header.
+   */
+  idempotency?: boolean;
   /** Default: errors to console.error, everything else silent. */
   logger?: EmulatorLogger;
 }

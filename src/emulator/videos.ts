@@ -7,6 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedOptions } from './config';
 import { ApiError, integerRange, invalidType, invalidValue, notFound } from './errors';
+import type { IdempotencyClaim } from './idempotency';
 import { videoId } from './ids';
 import { type JobRunner, type RenderPlan, refreshProgress } from './jobs';
 import { checkReferenceSize, loadReferenceImage, resolveCharacters, type ReferenceImage } from './references';
@@ -47,6 +48,7 @@ export type Variant = keyof typeof VARIANTS;
 export interface CreateMeta {
   kind: 'create' | 'batch_item';
   batchId?: string;
+  idempotency?: IdempotencyClaim;
 }
 
 interface Admission {
@@ -63,6 +65,7 @@ interface Admission {
   reference?: ReferenceImage;
   /** Extensions: the source whose clip is staged into the new job directory. */
   extendFrom?: { source: VideoState; segmentSeconds: number };
+  idempotency?: IdempotencyClaim;
 }
 
 /** The video use cases. */
@@ -89,11 +92,11 @@ export class VideoService {
     const header = [`${model} · ${size} · ${seconds} s`];
     if (characters.length) header.push(`Characters: ${characters.map((c) => c.name).join(', ')}`);
     if (reference) header.push(`input_reference: ${reference.type} ${reference.width}x${reference.height}`);
-    return this.admit({ kind: meta.kind, batchId: meta.batchId, prompt, model, size, seconds, header, reference });
+    return this.admit({ kind: meta.kind, batchId: meta.batchId, prompt, model, size, seconds, header, reference, idempotency: meta.idempotency });
   }
 
   /** `POST /videos/{id}/remix`: a new clip of the source's model, size and length. */
-  async remix(sourceId: string, body: Record<string, unknown>): Promise<VideoState> {
+  async remix(sourceId: string, body: Record<string, unknown>, idempotency?: IdempotencyClaim): Promise<VideoState> {
     rejectUnknownKeys(body, ['prompt']);
     const source = this.get(sourceId);
     const prompt = parsePrompt(body);
@@ -108,11 +111,12 @@ export class VideoService {
       size: source.size,
       seconds: source.seconds,
       header: [`${source.model} · ${source.size} · ${source.seconds} s`, `remix of ${sourceId}`],
+      idempotency,
     });
   }
 
   /** `POST /videos/edits`: like a remix, but the contract has no lineage field for it. */
-  async edit(body: Record<string, unknown>): Promise<VideoState> {
+  async edit(body: Record<string, unknown>, idempotency?: IdempotencyClaim): Promise<VideoState> {
     rejectUnknownKeys(body, ['prompt', 'video', 'model']);
     const sourceId = parseVideoRef(body.video);
     const prompt = parsePrompt(body);
@@ -129,11 +133,12 @@ export class VideoService {
       size: source.size,
       seconds: source.seconds,
       header: [`${source.model} · ${source.size} · ${source.seconds} s`, `edit of ${sourceId}`],
+      idempotency,
     });
   }
 
   /** `POST /videos/extensions`: renders a new segment and stitches it onto the source. */
-  async extend(body: Record<string, unknown>): Promise<VideoState> {
+  async extend(body: Record<string, unknown>, idempotency?: IdempotencyClaim): Promise<VideoState> {
     const { opts } = this.deps;
     rejectUnknownKeys(body, ['prompt', 'video', 'seconds']);
     const sourceId = parseVideoRef(body.video);
@@ -175,6 +180,7 @@ export class VideoService {
       extensionCount: n,
       header: [`${source.model} · ${source.size} · +${segment} s (total ${total} s)`, `extension ${n} of ${sourceId}`],
       extendFrom: { source, segmentSeconds: Number(segment) },
+      idempotency,
     });
   }
 
@@ -304,9 +310,11 @@ export class VideoService {
       expectedMs: 0,
       extensionCount: a.extensionCount ?? 0,
       assetsRemoved: false,
+      idempotencyKey: a.idempotency?.key ?? null,
+      requestFingerprint: a.idempotency?.fingerprint ?? null,
     };
-    store.addVideo(v);
-    record.add(a.kind, id, { prompt: a.prompt, model: a.model, sourceId: a.sourceId, batchId: a.batchId });
+    store.addVideo(v, plan);
+    record.add(a.kind, id, { prompt: a.prompt, model: a.model, sourceId: a.sourceId, batchId: a.batchId, idempotencyKey: a.idempotency?.key });
     jobs.start(v, plan);
     return v;
   }

@@ -14,8 +14,11 @@ export type TaskOutcome = { done: true } | { retryInMs: number; error?: string; 
 export interface TaskQueueOptions {
   /** Identifies this process in `lease_owner`; unique per instance. */
   owner: string;
-  /** How long a claim holds before another instance may take the task over. Default 120 s. */
-  leaseMs?: number;
+  /**
+   * How long a claim holds before another instance may take the task over (`JOBS_LEASE_MS`). Short,
+   * so a crashed process's work moves on within seconds; live work is renewed by a `LeaseKeeper`.
+   */
+  leaseMs: number;
   /** PostgreSQL claims add `FOR UPDATE SKIP LOCKED`; SQLite serialises writers anyway. */
   dialect: 'sqlite' | 'postgresql';
 }
@@ -39,11 +42,18 @@ export class TaskQueue {
   readonly owner: string;
   readonly leaseMs: number;
   private readonly dialect: 'sqlite' | 'postgresql';
+  /** Tasks this process holds a lease on, with when it took them (see {@link renewLeases}). */
+  private readonly held = new Map<string, number>();
 
   constructor(options: TaskQueueOptions) {
     this.owner = options.owner;
-    this.leaseMs = options.leaseMs ?? 120_000;
+    this.leaseMs = options.leaseMs;
     this.dialect = options.dialect;
+  }
+
+  /** Number of leases this process currently renews. */
+  get heldCount(): number {
+    return this.held.size;
   }
 
   /**
@@ -84,7 +94,7 @@ export class TaskQueue {
    */
   leased(em: EntityManager, spec: TaskSpec): Task {
     const now = Date.now();
-    return em.create(Task, {
+    const task = em.create(Task, {
       kind: spec.kind,
       subjectId: spec.subjectId,
       tenantId: spec.tenantId,
@@ -93,6 +103,8 @@ export class TaskQueue {
       leaseOwner: this.owner,
       leaseUntil: now + this.leaseMs,
     });
+    this.held.set(task.id, now);
+    return task;
   }
 
   /** Leases up to `limit` due tasks, oldest due first. */
@@ -109,7 +121,34 @@ export class TaskQueue {
       [this.owner, now + this.leaseMs, now, now, ...(kinds ?? []), limit],
       'all',
     );
-    return rows.map((row) => em.map(Task, row));
+    const tasks = rows.map((row) => em.map(Task, row));
+    for (const task of tasks) this.held.set(task.id, now);
+    return tasks;
+  }
+
+  /**
+   * Extends every lease this process holds (the heartbeat). A lease that was not renewed because
+   * its row is gone (finished and deleted by another path, or taken over after a stall) is
+   * forgotten, but only once it is older than a lease: an inline task is leased before its row is
+   * committed, and must not be forgotten in that gap.
+   */
+  async renewLeases(em: SqlEntityManager): Promise<number> {
+    if (this.held.size === 0) return 0;
+    const now = Date.now();
+    const ids = [...this.held.keys()];
+    const rows = await em
+      .getConnection()
+      .execute<{ id: string }[]>(
+        `update task set lease_until = ? where lease_owner = ? and id in (${ids.map(() => '?').join(', ')}) returning id`,
+        [now + this.leaseMs, this.owner, ...ids],
+        'all',
+      );
+    const renewed = new Set(rows.map((row) => row.id));
+    for (const id of ids) {
+      const since = this.held.get(id);
+      if (!renewed.has(id) && since !== undefined && since < now - this.leaseMs) this.held.delete(id);
+    }
+    return renewed.size;
   }
 
   /**
@@ -124,6 +163,7 @@ export class TaskQueue {
       'run',
     );
     if (affected(deleted) === 0) await this.release(em, task);
+    else this.held.delete(task.id);
   }
 
   /** Puts the task back to run again in `delayMs`, keeping an earlier time someone else asked for. */
@@ -137,6 +177,7 @@ export class TaskQueue {
         [task.runAt, runAt, runAt, error ?? null, healthy, task.id, this.owner],
         'run',
       );
+    this.held.delete(task.id);
   }
 
   /** Drops this process's lease so the task can run again as soon as it is due. */
@@ -144,6 +185,7 @@ export class TaskQueue {
     await em
       .getConnection()
       .execute('update task set lease_owner = null, lease_until = null where id = ? and lease_owner = ?', [task.id, this.owner], 'run');
+    this.held.delete(task.id);
   }
 
   /** Removes every task of a subject (the subject was deleted). */

@@ -23,6 +23,16 @@ export interface CreateVideoRequest {
   inputReference?: ReferenceImage;
 }
 
+/**
+ * Request options of a job-creating call. The `openai` SDK sends no idempotency key of its own
+ * (its client has no `idempotencyHeader`, so the `idempotencyKey` option is dropped), and it
+ * retries a timed-out create: without a key each retry can start another billed job. The header
+ * is set explicitly and rides along on every SDK retry of the request.
+ */
+function idempotent(key: string | undefined): { headers?: Record<string, string> } {
+  return key ? { headers: { 'Idempotency-Key': key } } : {};
+}
+
 /** An upstream batch, normalised. */
 export interface UpstreamBatch {
   id: string;
@@ -79,12 +89,14 @@ export class UpstreamClient {
   /**
    * `POST /videos`. Character references only exist in the JSON form of the contract, so a create
    * with characters is sent as JSON; one with a reference image as multipart (the image is a file).
+   * `idempotencyKey` (the job's own id) makes a repeated send return the job the first one
+   * created, on gateways that honour `Idempotency-Key`.
    */
-  async create(request: CreateVideoRequest): Promise<UpstreamVideo> {
+  async create(request: CreateVideoRequest, idempotencyKey?: string): Promise<UpstreamVideo> {
     const base = { prompt: request.prompt, model: request.model, size: request.size, seconds: String(request.seconds) };
     if (request.characterIds && request.characterIds.length > 0 && !request.inputReference) {
       const body = { ...base, characters: request.characterIds.map((id) => ({ id })) };
-      return normalizeVideo(await this.sdk.post('/videos', { body }));
+      return normalizeVideo(await this.sdk.post('/videos', { body, ...idempotent(idempotencyKey) }));
     }
     const params = { ...base } as OpenAI.Videos.VideoCreateParams & { characters?: { id: string }[] };
     if (request.inputReference) {
@@ -92,7 +104,7 @@ export class UpstreamClient {
       params.input_reference = await toFile(ref.data, ref.filename, { type: ref.contentType });
     }
     if (request.characterIds && request.characterIds.length > 0) params.characters = request.characterIds.map((id) => ({ id }));
-    return normalizeVideo(await this.sdk.videos.create(params));
+    return normalizeVideo(await this.sdk.videos.create(params, idempotent(idempotencyKey)));
   }
 
   /** `POST /videos/characters` (multipart MP4 + name): registers a reusable character. */
@@ -104,19 +116,32 @@ export class UpstreamClient {
   }
 
   /** `POST /videos/{id}/remix` (legacy path; edits replace it upstream). */
-  async remix(upstreamId: string, prompt: string): Promise<UpstreamVideo> {
-    return normalizeVideo(await this.sdk.videos.remix(upstreamId, { prompt }));
+  async remix(upstreamId: string, prompt: string, idempotencyKey?: string): Promise<UpstreamVideo> {
+    return normalizeVideo(await this.sdk.videos.remix(upstreamId, { prompt }, idempotent(idempotencyKey)));
   }
 
   /** `POST /videos/edits` with the source referenced by id. */
-  async edit(upstreamId: string, prompt: string): Promise<UpstreamVideo> {
-    return normalizeVideo(await this.sdk.videos.edit({ prompt, video: { id: upstreamId } }));
+  async edit(upstreamId: string, prompt: string, idempotencyKey?: string): Promise<UpstreamVideo> {
+    return normalizeVideo(await this.sdk.videos.edit({ prompt, video: { id: upstreamId } }, idempotent(idempotencyKey)));
   }
 
   /** `POST /videos/extensions`: `seconds` is the new segment; the result's seconds is the stitched total. */
-  async extend(upstreamId: string, prompt: string, seconds: number): Promise<UpstreamVideo> {
+  async extend(upstreamId: string, prompt: string, seconds: number, idempotencyKey?: string): Promise<UpstreamVideo> {
     const params = { prompt, seconds: String(seconds), video: { id: upstreamId } } as OpenAI.Videos.VideoExtendParams;
-    return normalizeVideo(await this.sdk.videos.extend(params));
+    return normalizeVideo(await this.sdk.videos.extend(params, idempotent(idempotencyKey)));
+  }
+
+  /**
+   * The upstream's most recent jobs, newest first, created at or after `since` (unix seconds):
+   * recovery looks here for a job it may have created before a crash. At most `maxJobs` are read.
+   */
+  async recent(since: number, maxJobs = 500): Promise<{ video: UpstreamVideo; prompt: string | null }[]> {
+    const found: { video: UpstreamVideo; prompt: string | null }[] = [];
+    for await (const raw of this.sdk.videos.list({ limit: 100, order: 'desc' })) {
+      if (raw.created_at < since || found.length >= maxJobs) break;
+      found.push({ video: normalizeVideo(raw), prompt: raw.prompt ?? null });
+    }
+    return found;
   }
 
   /** `GET /videos/{id}`, with the upstream's `openai-poll-after-ms` hint when it sends one. */

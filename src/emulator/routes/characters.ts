@@ -64,7 +64,7 @@ export function charactersRouter(ctx: EmulatorContext): Router {
         rmSync(dir, { recursive: true, force: true });
         throw new ApiError(500, `Could not store the character clip: ${(e as Error).message}`, 'server_error');
       }
-      store.characters.set(state.id, state);
+      store.addCharacter(state);
       record.add('character', state.id);
       return state;
     });

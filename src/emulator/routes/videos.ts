@@ -12,10 +12,12 @@ const CONTENT_TYPES = { video: 'video/mp4', thumbnail: 'image/webp', spritesheet
 /** Routes for video jobs. Mount after the character routes (`/videos/characters/...`). */
 export function videosRouter(ctx: EmulatorContext): Router {
   const r = Router();
-  const { videos } = ctx;
+  const { videos, idempotency } = ctx;
 
   r.post('/videos', async (req, res) => {
-    const v = await withBody(ctx, req, ['json', 'multipart'], (p) => videos.create(p.body, p.kind === 'multipart', { kind: 'create' }));
+    const v = await withBody(ctx, req, ['json', 'multipart'], (p) =>
+      idempotency.run(req, 'create', p.body, (claim) => videos.create(p.body, p.kind === 'multipart', { kind: 'create', idempotency: claim })),
+    );
     res.json(toVideoObject(v));
   });
 
@@ -25,12 +27,12 @@ export function videosRouter(ctx: EmulatorContext): Router {
   });
 
   r.post('/videos/edits', async (req, res) => {
-    const v = await withBody(ctx, req, ['json', 'multipart'], (p) => videos.edit(p.body));
+    const v = await withBody(ctx, req, ['json', 'multipart'], (p) => idempotency.run(req, 'edit', p.body, (claim) => videos.edit(p.body, claim)));
     res.json(toVideoObject(v));
   });
 
   r.post('/videos/extensions', async (req, res) => {
-    const v = await withBody(ctx, req, ['json', 'multipart'], (p) => videos.extend(p.body));
+    const v = await withBody(ctx, req, ['json', 'multipart'], (p) => idempotency.run(req, 'extend', p.body, (claim) => videos.extend(p.body, claim)));
     res.json(toVideoObject(v));
   });
 
@@ -60,7 +62,7 @@ export function videosRouter(ctx: EmulatorContext): Router {
 
   r.post('/videos/:id/remix', async (req, res) => {
     const id = param(req, 'id');
-    const v = await withBody(ctx, req, ['json', 'multipart'], (p) => videos.remix(id, p.body));
+    const v = await withBody(ctx, req, ['json', 'multipart'], (p) => idempotency.run(req, `remix ${id}`, p.body, (claim) => videos.remix(id, p.body, claim)));
     res.json(toVideoObject(v));
   });
 

@@ -99,7 +99,7 @@ export function extensionSubmitter(upstreams: Upstreams): [VideoOperation, Submi
       if (!extension || !sourceId) {
         throw new AppError(ErrorCode.UPSTREAM_ERROR, 'The video this extension continues was deleted or never reached the video service.');
       }
-      return upstreams.get(video.upstream).extend(sourceId, extension.prompt, extension.seconds);
+      return upstreams.get(video.upstream).extend(sourceId, extension.prompt, extension.seconds, video.id);
     },
   ];
 }

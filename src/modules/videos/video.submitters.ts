@@ -22,7 +22,8 @@ export async function sourceUpstreamId(em: SqlEntityManager, video: Video): Prom
 
 /**
  * How CREATE, REMIX and EDIT jobs go upstream. Everything is read back from the job's rows, so a
- * retry after a restart sends exactly what the client asked for.
+ * retry after a restart sends exactly what the client asked for, under the same idempotency key
+ * (the job's id).
  */
 export function videoSubmitters(upstreams: Upstreams, storage: LocalStorage): [VideoOperation, Submitter][] {
   const create: Submitter = async (video, em) => {
@@ -40,11 +41,11 @@ export function videoSubmitters(upstreams: Upstreams, storage: LocalStorage): [V
       seconds: video.seconds,
       characterIds: links.map((link) => link.character.getEntity().upstreamId),
       inputReference,
-    });
+    }, video.id);
   };
   return [
     [VideoOperation.CREATE, create],
-    [VideoOperation.REMIX, async (video, em) => upstreams.get(video.upstream).remix(await sourceUpstreamId(em, video), video.prompt)],
-    [VideoOperation.EDIT, async (video, em) => upstreams.get(video.upstream).edit(await sourceUpstreamId(em, video), video.prompt)],
+    [VideoOperation.REMIX, async (video, em) => upstreams.get(video.upstream).remix(await sourceUpstreamId(em, video), video.prompt, video.id)],
+    [VideoOperation.EDIT, async (video, em) => upstreams.get(video.upstream).edit(await sourceUpstreamId(em, video), video.prompt, video.id)],
   ];
 }
