@@ -35,6 +35,11 @@ export function runWithRequestId<T>(reqId: string, fn: () => T): T {
   return requestScope.run({ reqId }, fn);
 }
 
+/** The id of the request the code running now works for, if any (background work has none). */
+export function currentRequestId(): string | undefined {
+  return requestScope.getStore()?.reqId;
+}
+
 /**
  * Creates the process logger: JSON lines on stdout (or `destination`), secrets redacted, database
  * errors logged without their statement or values.

@@ -1,4 +1,4 @@
-import { type ExecutionArgs, type GraphQLFormattedError, GraphQLError, type GraphQLSchema, getOperationAST, getVariableValues, type OperationDefinitionNode } from 'graphql';
+import { type ExecutionArgs, type GraphQLFormattedError, GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
@@ -69,14 +69,6 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
 }
 
 /** Why the variables do not fit the operation, one error per variable, each naming it (`field: variables.<name>`). */
-function variableErrors(schema: GraphQLSchema, operation: OperationDefinitionNode, inputs: Record<string, unknown>): GraphQLError[] {
-  return (operation.variableDefinitions ?? []).flatMap((definition) =>
-    (getVariableValues(schema, [definition], inputs, { maxErrors: 10 }).errors ?? []).map(
-      (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: ErrorCode.BAD_USER_INPUT, field: `variables.${definition.variable.name.value}` } }),
-    ),
-  );
-}
-
 /**
  * What to answer an operation whose preparation threw: a GraphQLError of the client's request
  * (a limit the document cache or the query limits refused) is returned as it is; anything else
@@ -127,9 +119,8 @@ export function mountWebSocket(options: WebSocketOptions) {
         const message = payload.operationName ? `No operation named '${payload.operationName}' in the document.` : 'The document has several operations: send operationName to pick one.';
         return [new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'operationName' } })];
       }
-      // Coerced here, so a missing or mistyped variable is refused as the client's input rather than failing later.
-      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 10 });
-      if (coerced.errors) return variableErrors(schema, operation, payload.variables ?? {});
+      // checkQuery also coerces the variables, so a missing or mistyped one is the client's
+      // BAD_USER_INPUT naming it (as over HTTP), not a failure later.
       try {
         checkQuery(schema, cached.document, operation, payload.variables ?? undefined, options.limits);
       } catch (error) {

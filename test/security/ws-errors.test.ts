@@ -11,8 +11,8 @@ const tooDeep = `subscription { videoUpdated(id: "x") { ${'source { '.repeat(13)
 
 /** Bad operations a client can send on a socket, and the code each must be refused with. */
 const BAD_OPERATIONS: { name: string; payload: Record<string, unknown>; code: string; message?: RegExp; field?: string }[] = [
-  { name: 'missing variable', payload: { query: VARIABLE_OPERATION, variables: {} }, code: 'BAD_USER_INPUT', message: /\$id.*not provided/, field: 'variables.id' },
-  { name: 'wrongly typed variable', payload: { query: VARIABLE_OPERATION, variables: { id: { not: 'an id' } } }, code: 'BAD_USER_INPUT', message: /\$id/, field: 'variables.id' },
+  { name: 'missing variable', payload: { query: VARIABLE_OPERATION, variables: {} }, code: 'BAD_USER_INPUT', message: /\$id.*not provided/, field: '$id' },
+  { name: 'wrongly typed variable', payload: { query: VARIABLE_OPERATION, variables: { id: { not: 'an id' } } }, code: 'BAD_USER_INPUT', message: /\$id/, field: '$id' },
   { name: 'query with a missing variable', payload: { query: 'query Get($id: ID!) { video(id: $id) { id } }', variables: {} }, code: 'BAD_USER_INPUT', message: /\$id/ },
   { name: 'parse error', payload: { query: 'subscription { videoUpdated(id: ' }, code: 'GRAPHQL_PARSE_FAILED', message: /Syntax Error/ },
   { name: 'validation error', payload: { query: 'subscription { videoUpdated(id: "x") { noSuchField } }' }, code: 'GRAPHQL_VALIDATION_FAILED', message: /noSuchField/ },

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Reelgraph, startReelgraph } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import type { Logger } from '../../src/logger';
+import { currentRequestId, type Logger } from '../../src/logger';
 import { createScratchPostgres, type DbKind, type ScratchDatabase } from './databases';
 import { GqlClient } from './graphql-client';
 
@@ -76,10 +76,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
 }
 
-/** How many SQL statements `server` issued while `run` ran (query-count and "refused before executing" checks). */
+/**
+ * How many SQL statements `server` issued on behalf of requests while `run` ran (query-count and
+ * "refused before executing" checks). Statements of background work (lease renewals, the worker's
+ * idle polls) run outside any request's scope and are not counted, so the figure is the requests' own.
+ */
 export async function countQueries(server: TestServer, run: () => Promise<unknown>): Promise<number> {
   let count = 0;
-  const stop = server.app.db.queryLog.listen(() => count++);
+  const stop = server.app.db.queryLog.listen(() => {
+    if (currentRequestId() !== undefined) count++;
+  });
   try {
     await run();
   } finally {
