@@ -63,7 +63,8 @@ export function bodyTimeouts(t: HttpTimeouts): RequestHandler {
     const socket = req.socket;
     const done = () => {
       clearTimeout(total);
-      req.off('timeout', onIdle);
+      req.off('timeout', onIdle).off('end', done).off('close', done);
+      socket.off('close', done);
       // Back to no idle limit: the response may take a while to compute, and Node sets its own
       // keep-alive timeout once the response is sent.
       if (!socket.destroyed) socket.setTimeout(0);
@@ -84,8 +85,12 @@ export function bodyTimeouts(t: HttpTimeouts): RequestHandler {
     const onIdle = () => cut(`The request body stalled: nothing arrived for ${seconds(t.bodyIdleMs)}.`);
     // The socket's idle timer counts only reads here: nothing is written before the body is in.
     req.setTimeout(t.bodyIdleMs, onIdle);
+    total.unref();
     req.once('end', done);
     req.once('close', done);
+    // A request answered before its body was read (a refused upload) may never end or close;
+    // its connection does.
+    socket.once('close', done);
     next();
   };
 }
