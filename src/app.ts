@@ -42,6 +42,8 @@ import { LocalStorage } from './storage/local-storage';
 import { MediaSigner } from './storage/media-signer';
 import { MediaUrls } from './storage/media-urls';
 import { persistentSecret } from './storage/secrets';
+import { WebBundle } from './studio/bundle';
+import { webRoutes } from './studio/web.routes';
 import type { Upstreams } from './upstream/upstreams';
 
 /** A running Reelgraph instance. */
@@ -60,7 +62,7 @@ export interface Reelgraph {
   emulator?: Emulator;
   localTenant: Tenant;
   /** Parts tests and benchmarks look into. */
-  internals: { pipeline: Pipeline; services: Services; auth: Authenticator; apiKeys: ApiKeyService; documents: DocumentCache; cohorts: SubscriptionCohorts };
+  internals: { pipeline: Pipeline; services: Services; auth: Authenticator; apiKeys: ApiKeyService; documents: DocumentCache; cohorts: SubscriptionCohorts; web: WebBundle };
   /** Graceful shutdown: drains HTTP and WebSocket, finishes in-flight tasks, closes connections. */
   stop(): Promise<void>;
 }
@@ -161,7 +163,8 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     maxQueryTokens: security.maxQueryTokens,
     maxMutations: security.maxMutationsPerRequest,
   };
-  const internals: Reelgraph['internals'] = { pipeline, services, auth, apiKeys, documents: new DocumentCache(schema, limits), cohorts: new SubscriptionCohorts() };
+  const web = new WebBundle(logger.child({ component: 'web' }));
+  const internals: Reelgraph['internals'] = { pipeline, services, auth, apiKeys, documents: new DocumentCache(schema, limits), cohorts: new SubscriptionCohorts(), web };
 
   const server = await startHttpServer({
     schema,
@@ -178,6 +181,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     persistedQueriesCache: bus.redis ? new RedisKeyValueCache(bus.redis) : undefined,
     documentLimits: limits,
     plugins: [queryLimitsPlugin(limits, limiter), responseSizePlugin(security.maxResponseBytes)],
+    pages: [webRoutes({ bundle: web, explorer: config.explorer, mediaOrigin: () => mediaOrigin(publicUrl) })],
     webSocket: mountWebSocket({
       logger: logger.child({ component: 'ws' }),
       auth,
@@ -219,7 +223,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     cleanups.push(['worker', () => worker.stop()]);
   }
   logger.info(
-    { url: `${server.origin}/graphql`, database: db.dialect, events: bus.kind, upstream: emulator ? `embedded emulator at ${emulator.origin}` : upstreams.default.name },
+    { url: `${server.origin}/graphql`, studio: `${server.origin}/`, database: db.dialect, events: bus.kind, upstream: emulator ? `embedded emulator at ${emulator.origin}` : upstreams.default.name },
     'Reelgraph is ready',
   );
   if (auth.localMode) {
@@ -227,6 +231,15 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
   }
   let stopped: Promise<void> | undefined;
   return { config, logger, origin: server.origin, publicUrl, db, bus, upstreams, worker, emulator, localTenant, internals, stop: () => (stopped ??= cleanup()) };
+}
+
+/** The origin of the public URL media links use (PUBLIC_URL may point at another host than the pages). */
+function mediaOrigin(publicUrl: string): string | undefined {
+  try {
+    return new URL(publicUrl).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

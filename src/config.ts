@@ -35,6 +35,8 @@ export interface Config {
    * it is handed out. The same URL is handed out for `TTL − this` seconds (15 minutes by default).
    */
   mediaUrlMinValiditySeconds: number;
+  /** `EXPLORER` (true): GraphiQL at `GET /graphql` for browsers. The studio at `/` is always served. */
+  explorer: boolean;
   /** `LOG_LEVEL` (info): pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   jobs: JobsConfig;
@@ -240,6 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
     mediaSigningSecret,
     mediaUrlTtlSeconds,
     mediaUrlMinValiditySeconds,
+    explorer: read.bool('EXPLORER', true),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     jobs: {
       enabled: read.bool('JOBS_ENABLED', true),

@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Build the studio and explorer bundle now (when missing or stale) rather than on the first page view.
+  app.internals.web.ready().catch(() => undefined); // a failure is logged there and retried per request
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -33,6 +33,8 @@ export interface HttpServerOptions {
   context: HttpContextFactory;
   /** Routes that need their own body parsing (webhooks need the raw body) or none (media). */
   routes: RouteMounter[];
+  /** Routes that answer without an API key (browser pages and their assets), mounted before the guard. */
+  pages?: RouteMounter[];
   webSocket?: WebSocketMounter;
   /** Largest WebSocket message, in bytes (ws would otherwise buffer up to 100 MiB). Default 1 MiB. */
   webSocketMaxPayloadBytes?: number;
@@ -150,6 +152,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
   app.use(bodyTimeouts(options.timeouts));
   if (options.cors) app.use(options.cors);
+  for (const mount of options.pages ?? []) mount(app);
   if (options.guard) app.use(['/graphql', '/uploads'], options.guard);
   // GraphQL first: it is most of the traffic, and express tries routes in order.
   app.use(

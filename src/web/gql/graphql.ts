@@ -1,0 +1,481 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** One video of a batch: the same fields as createVideo, plus your id for it. */
+export type BatchItemInput = {
+  /** Your id for the item, unique within the batch (1 to 255 characters). */
+  customId: string;
+  model?: string;
+  prompt: string;
+  seconds?: number;
+  size?: string;
+};
+
+/** How a batch reaches the upstream. */
+export type BatchMode =
+  /** Items submitted one by one at a bounded pace (backing off on 429): per-item progress, results as they finish. */
+  | 'IMMEDIATE'
+  /** One upstream Batch API job: separate rate limits, 24 h window, results only when it ends. */
+  | 'OFFLINE';
+
+/** Lifecycle of a batch (as the upstream Batch API names it). */
+export type BatchStatus =
+  | 'CANCELLED'
+  | 'CANCELLING'
+  | 'COMPLETED'
+  | 'EXPIRED'
+  | 'FAILED'
+  | 'FINALIZING'
+  | 'IN_PROGRESS'
+  | 'VALIDATING';
+
+export type CreateStoryboardInput = {
+  /** Up to two characters, used in the first scene (extensions keep them in the shot). */
+  characterIds?: Array<string | number> | null | undefined;
+  /** Makes retries safe: the same key with the same input returns the same storyboard. */
+  idempotencyKey?: string | null | undefined;
+  model?: string;
+  /** 1 to 7 scenes (one video plus up to 6 extensions), at most 120 s in total. */
+  scenes: Array<StoryboardSceneInput>;
+  size?: string;
+};
+
+export type CreateVideoInput = {
+  /** Up to two Character IDs. Name each character verbatim in the prompt (the model needs the name, not only the ID). */
+  characterIds?: Array<string | number> | null | undefined;
+  /** Makes retries safe: the same key with the same input returns the same video; with a different input it is a CONFLICT. Printable ASCII, up to 255 characters, unique per tenant. */
+  idempotencyKey?: string | null | undefined;
+  /** An image upload (POST /uploads) used as the first frame. Its width and height must equal `size`. */
+  inputReferenceUploadId?: string | number | null | undefined;
+  /** A model alias (`sora-2`, `sora-2-pro`) or snapshot; see `models`. */
+  model?: string;
+  /** What to render: shot, subject, action, setting, lighting. 1 to 32000 characters. */
+  prompt: string;
+  /** Duration in seconds; the accepted values per model are listed in `models`. */
+  seconds?: number;
+  /** `WIDTHxHEIGHT`; which sizes a model renders is listed in `models`. */
+  size?: string;
+};
+
+export type EditVideoInput = {
+  /** Makes retries safe: the same key with the same input returns the same video; with a different input it is a CONFLICT. Printable ASCII, up to 255 characters, unique per tenant. */
+  idempotencyKey?: string | null | undefined;
+  /** One well-defined change, e.g. "make the sky stormy". */
+  prompt: string;
+  /** The COMPLETED video to edit. */
+  videoId: string | number;
+};
+
+export type ExtendVideoInput = {
+  /** Makes retries safe: the same key with the same input returns the same extension. */
+  idempotencyKey?: string | null | undefined;
+  /** How the scene continues. */
+  prompt: string;
+  /** Length of the NEW segment in seconds (a duration the model accepts). The result is the source plus this. */
+  seconds: number;
+  /** The COMPLETED video to continue (an original or an earlier extension). */
+  videoId: string | number;
+};
+
+export type StoryboardSceneInput = {
+  /** What happens in this scene. */
+  prompt: string;
+  /** Length of this scene in seconds (a duration the model accepts). */
+  seconds: number;
+};
+
+/** Lifecycle of a storyboard. */
+export type StoryboardStatus =
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'IN_PROGRESS';
+
+/** Give `items` inline, or `itemsUploadId` for a JSON Lines upload (up to 50,000 lines). */
+export type SubmitBatchInput = {
+  /** Makes retries safe: the same key with the same input returns the same batch. */
+  idempotencyKey?: string | null | undefined;
+  items?: Array<BatchItemInput> | null | undefined;
+  /** A JSON Lines upload: one item per line, either `{"customId","prompt","model","size","seconds"}` or the upstream Batch API form `{"custom_id","method":"POST","url":"/v1/videos","body":{…}}`. */
+  itemsUploadId?: string | number | null | undefined;
+  /** Up to 16 string pairs (keys ≤ 64 characters, values ≤ 512), returned on the batch. */
+  metadata?: Record<string, unknown> | null | undefined;
+  mode?: BatchMode;
+};
+
+/** Narrows a video list; each given list matches any of its values. */
+export type VideoFilter = {
+  operation?: Array<VideoOperation> | null | undefined;
+  status?: Array<VideoStatus> | null | undefined;
+};
+
+/** How a video was made. */
+export type VideoOperation =
+  | 'CREATE'
+  | 'EDIT'
+  | 'EXTEND'
+  | 'REMIX';
+
+/** Lifecycle of a video job. */
+export type VideoStatus =
+  /** Stopped before it finished. */
+  | 'CANCELLED'
+  /** Stored by Reelgraph and playable through `downloadUrl`. */
+  | 'COMPLETED'
+  /** Ended without a video; see `error`. */
+  | 'FAILED'
+  /** Rendering, or being copied into Reelgraph storage (progress 99). */
+  | 'IN_PROGRESS'
+  /** Accepted by Reelgraph, not yet accepted by the video service. */
+  | 'PENDING'
+  /** Accepted by the video service, waiting to render. */
+  | 'QUEUED';
+
+export type StudioModelsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StudioModelsQuery = { models: Array<{ id: string, displayName: string, capabilities: { sizes: Array<string>, durations: Array<number>, extensions: boolean, edits: boolean, batch: boolean }, pricing: Array<{ size: string, pricePerSecond: number | null }>, lifecycle: { deprecated: string | null, shutdown: string | null, replacement: string | null } }> };
+
+export type StudioEstimateQueryVariables = Exact<{
+  input: CreateVideoInput;
+}>;
+
+
+export type StudioEstimateQuery = { estimateVideoCost: { pricePerSecond: number | null, estimatedCost: number | null, currency: string, resolvedModel: string } };
+
+export type StudioCreateVideoMutationVariables = Exact<{
+  input: CreateVideoInput;
+}>;
+
+
+export type StudioCreateVideoMutation = { createVideo: { video: { id: string, status: VideoStatus, progress: number } } };
+
+export type StudioExtendVideoMutationVariables = Exact<{
+  input: ExtendVideoInput;
+}>;
+
+
+export type StudioExtendVideoMutation = { extendVideo: { extension: { video: { id: string, status: VideoStatus, progress: number } } } };
+
+export type StudioEditVideoMutationVariables = Exact<{
+  input: EditVideoInput;
+}>;
+
+
+export type StudioEditVideoMutation = { editVideo: { video: { id: string, status: VideoStatus, progress: number } } };
+
+export type StudioVideoQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type StudioVideoQuery = { video: { id: string, status: VideoStatus, progress: number, prompt: string, model: string, size: string, seconds: number, operation: VideoOperation, estimatedCost: number | null, cost: number | null, createdAt: string, downloadUrl: string | null, thumbnailUrl: string | null, spritesheetUrl: string | null, error: { code: string, message: string } | null, source: { id: string } | null } | null };
+
+export type StudioVideoUpdatedSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type StudioVideoUpdatedSubscription = { videoUpdated: { id: string, status: VideoStatus, progress: number, error: { code: string, message: string } | null } };
+
+export type StudioLibraryQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: VideoFilter | null | undefined;
+}>;
+
+
+export type StudioLibraryQuery = { videos: { nodes: Array<{ id: string, status: VideoStatus, progress: number, prompt: string, model: string, size: string, seconds: number, operation: VideoOperation, createdAt: string, thumbnailUrl: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type StudioCreateStoryboardMutationVariables = Exact<{
+  input: CreateStoryboardInput;
+}>;
+
+
+export type StudioCreateStoryboardMutation = { createStoryboard: { storyboard: { id: string, status: StoryboardStatus } } };
+
+export type StudioStoryboardQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type StudioStoryboardQuery = { storyboard: { id: string, status: StoryboardStatus, progress: number, currentScene: number, totalSeconds: number, error: { code: string, message: string } | null, scenes: Array<{ index: number, prompt: string, seconds: number, video: { id: string, status: VideoStatus, progress: number } | null }>, finalVideo: { id: string } | null } | null };
+
+export type StudioStoryboardUpdatedSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type StudioStoryboardUpdatedSubscription = { storyboardUpdated: { id: string, status: StoryboardStatus, progress: number, currentScene: number } };
+
+export type StudioSubmitBatchMutationVariables = Exact<{
+  input: SubmitBatchInput;
+}>;
+
+
+export type StudioSubmitBatchMutation = { submitBatch: { batch: { id: string, status: BatchStatus, total: number, estimatedCost: number | null } } };
+
+export type StudioBatchUpdatedSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type StudioBatchUpdatedSubscription = { batchUpdated: { id: string, status: BatchStatus, total: number, counts: { pending: number, inProgress: number, completed: number, failed: number, cancelled: number } } };
+
+export type StudioBatchVideosQueryVariables = Exact<{
+  id: string | number;
+  first?: number | null | undefined;
+}>;
+
+
+export type StudioBatchVideosQuery = { batch: { id: string, errors: Array<{ customId: string, code: string, message: string }>, videos: { nodes: Array<{ id: string, customId: string | null, status: VideoStatus, progress: number, thumbnailUrl: string | null }> } } | null };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+
+export const StudioModelsDocument = new TypedDocumentString(`
+    query StudioModels {
+  models {
+    id
+    displayName
+    capabilities {
+      sizes
+      durations
+      extensions
+      edits
+      batch
+    }
+    pricing {
+      size
+      pricePerSecond
+    }
+    lifecycle {
+      deprecated
+      shutdown
+      replacement
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioModelsQuery, StudioModelsQueryVariables>;
+export const StudioEstimateDocument = new TypedDocumentString(`
+    query StudioEstimate($input: CreateVideoInput!) {
+  estimateVideoCost(input: $input) {
+    pricePerSecond
+    estimatedCost
+    currency
+    resolvedModel
+  }
+}
+    `) as unknown as TypedDocumentString<StudioEstimateQuery, StudioEstimateQueryVariables>;
+export const StudioCreateVideoDocument = new TypedDocumentString(`
+    mutation StudioCreateVideo($input: CreateVideoInput!) {
+  createVideo(input: $input) {
+    video {
+      id
+      status
+      progress
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioCreateVideoMutation, StudioCreateVideoMutationVariables>;
+export const StudioExtendVideoDocument = new TypedDocumentString(`
+    mutation StudioExtendVideo($input: ExtendVideoInput!) {
+  extendVideo(input: $input) {
+    extension {
+      video {
+        id
+        status
+        progress
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioExtendVideoMutation, StudioExtendVideoMutationVariables>;
+export const StudioEditVideoDocument = new TypedDocumentString(`
+    mutation StudioEditVideo($input: EditVideoInput!) {
+  editVideo(input: $input) {
+    video {
+      id
+      status
+      progress
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioEditVideoMutation, StudioEditVideoMutationVariables>;
+export const StudioVideoDocument = new TypedDocumentString(`
+    query StudioVideo($id: ID!) {
+  video(id: $id) {
+    id
+    status
+    progress
+    prompt
+    model
+    size
+    seconds
+    operation
+    estimatedCost
+    cost
+    createdAt
+    error {
+      code
+      message
+    }
+    downloadUrl
+    thumbnailUrl: downloadUrl(variant: THUMBNAIL)
+    spritesheetUrl: downloadUrl(variant: SPRITESHEET)
+    source {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioVideoQuery, StudioVideoQueryVariables>;
+export const StudioVideoUpdatedDocument = new TypedDocumentString(`
+    subscription StudioVideoUpdated($id: ID!) {
+  videoUpdated(id: $id) {
+    id
+    status
+    progress
+    error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioVideoUpdatedSubscription, StudioVideoUpdatedSubscriptionVariables>;
+export const StudioLibraryDocument = new TypedDocumentString(`
+    query StudioLibrary($first: Int, $after: String, $filter: VideoFilter) {
+  videos(first: $first, after: $after, filter: $filter) {
+    nodes {
+      id
+      status
+      progress
+      prompt
+      model
+      size
+      seconds
+      operation
+      createdAt
+      thumbnailUrl: downloadUrl(variant: THUMBNAIL)
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioLibraryQuery, StudioLibraryQueryVariables>;
+export const StudioCreateStoryboardDocument = new TypedDocumentString(`
+    mutation StudioCreateStoryboard($input: CreateStoryboardInput!) {
+  createStoryboard(input: $input) {
+    storyboard {
+      id
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioCreateStoryboardMutation, StudioCreateStoryboardMutationVariables>;
+export const StudioStoryboardDocument = new TypedDocumentString(`
+    query StudioStoryboard($id: ID!) {
+  storyboard(id: $id) {
+    id
+    status
+    progress
+    currentScene
+    totalSeconds
+    error {
+      code
+      message
+    }
+    scenes {
+      index
+      prompt
+      seconds
+      video {
+        id
+        status
+        progress
+      }
+    }
+    finalVideo {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioStoryboardQuery, StudioStoryboardQueryVariables>;
+export const StudioStoryboardUpdatedDocument = new TypedDocumentString(`
+    subscription StudioStoryboardUpdated($id: ID!) {
+  storyboardUpdated(id: $id) {
+    id
+    status
+    progress
+    currentScene
+  }
+}
+    `) as unknown as TypedDocumentString<StudioStoryboardUpdatedSubscription, StudioStoryboardUpdatedSubscriptionVariables>;
+export const StudioSubmitBatchDocument = new TypedDocumentString(`
+    mutation StudioSubmitBatch($input: SubmitBatchInput!) {
+  submitBatch(input: $input) {
+    batch {
+      id
+      status
+      total
+      estimatedCost
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioSubmitBatchMutation, StudioSubmitBatchMutationVariables>;
+export const StudioBatchUpdatedDocument = new TypedDocumentString(`
+    subscription StudioBatchUpdated($id: ID!) {
+  batchUpdated(id: $id) {
+    id
+    status
+    total
+    counts {
+      pending
+      inProgress
+      completed
+      failed
+      cancelled
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioBatchUpdatedSubscription, StudioBatchUpdatedSubscriptionVariables>;
+export const StudioBatchVideosDocument = new TypedDocumentString(`
+    query StudioBatchVideos($id: ID!, $first: Int) {
+  batch(id: $id) {
+    id
+    errors {
+      customId
+      code
+      message
+    }
+    videos(first: $first) {
+      nodes {
+        id
+        customId
+        status
+        progress
+        thumbnailUrl: downloadUrl(variant: THUMBNAIL)
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StudioBatchVideosQuery, StudioBatchVideosQueryVariables>;
