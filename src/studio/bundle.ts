@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
 import type { Logger } from '../logger';
@@ -104,6 +104,7 @@ export class WebBundle {
         plugins: [operationsPlugin],
         logLevel: 'silent',
       });
+      await chmod(tmp, 0o755); // mkdtemp makes it private; the server may run as another user than the builder
       await rename(tmp, dir).catch(async (error: NodeJS.ErrnoException) => {
         // Another process finished the same build first: theirs is identical.
         if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;

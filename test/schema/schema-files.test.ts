@@ -12,7 +12,7 @@ describe('committed schema artefacts', () => {
     expect(committed).toBe(fromCode);
   });
 
-  it('test/generated/graphql.ts matches codegen output (run `npm run codegen`)', () => {
+  it('test/generated/graphql.ts and src/web/gql match codegen output (run `npm run codegen`)', () => {
     // The codegen CLI loads ESM-only dependencies Jest cannot require, so it runs in plain Node.
     const script = [
       "require('@swc-node/register');",
@@ -24,5 +24,9 @@ describe('committed schema artefacts', () => {
     const generated = outputs.find((o) => o.filename.endsWith('test/generated/graphql.ts'));
     expect(generated).toBeDefined();
     expect(readFileSync(path.join(root, 'test', 'generated', 'graphql.ts'), 'utf8')).toBe(generated!.content);
+    // The studio's typed documents (client preset): one file per output, all committed.
+    const web = outputs.filter((o) => o.filename.includes('src/web/gql/'));
+    expect(web.map((o) => path.basename(o.filename)).sort()).toEqual(['gql.ts', 'graphql.ts', 'index.ts']);
+    for (const output of web) expect(readFileSync(path.join(root, 'src', 'web', 'gql', path.basename(output.filename)), 'utf8')).toBe(output.content);
   });
 });

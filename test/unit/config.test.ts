@@ -37,6 +37,12 @@ describe('config', () => {
     );
   });
 
+  it('serves the explorer unless EXPLORER=false', () => {
+    expect(loadConfig({}).explorer).toBe(true);
+    expect(loadConfig({ EXPLORER: 'false' }).explorer).toBe(false);
+    expect(() => loadConfig({ EXPLORER: 'hidden' })).toThrow("EXPLORER must be true or false (got 'hidden')");
+  });
+
   it('refuses a base URL without a key instead of silently using the emulator', () => {
     expect(() => loadConfig({ OPENAI_BASE_URL: 'https://gateway.example/v1' })).toThrow(/OPENAI_BASE_URL is set but OPENAI_API_KEY is not/);
   });
