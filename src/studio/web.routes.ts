@@ -59,7 +59,7 @@ export function webRoutes(options: WebRoutesOptions) {
       res.status(503).type('text/plain').send(`The ${TITLES[page]} page is unavailable: its bundle could not be built (${(error as Error).message.split('\n')[0]}). The server log has the details.`);
       return;
     }
-    res.setHeader('content-security-policy', contentSecurityPolicy(req, options.mediaOrigin()));
+    res.setHeader('content-security-policy', contentSecurityPolicy(req, options.mediaOrigin(), { inlineStyles: page === 'explorer' }));
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'same-origin');
     res.setHeader('cross-origin-opener-policy', 'same-origin');

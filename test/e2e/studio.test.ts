@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { Role } from '../../src/modules/tenants/api-key.entity';
+import { CreateVideoDocument } from '../generated/graphql';
 import { databaseKinds } from '../support/databases';
 import { startTestServer, type TestServer } from '../support/server';
 import { eventually } from '../support/wait';
@@ -44,15 +45,28 @@ if (!browser.available && process.env.CI) {
     async function open(path: string): Promise<{ page: Page; errors: () => Promise<string[]> }> {
       const page = await chromium.newPage({ viewport: { width: 1360, height: 900 } });
       const seen = collectErrors(page);
+      const requested: string[] = [];
+      page.on('request', (request) => requested.push(request.url()));
       await page.goto(`${server.app.origin}${path}`);
       return {
         page,
+        /** Errors plus requests that left this origin (none may: the pages work offline). */
         errors: async () => {
           await page.evaluate("console.error('collector probe')");
           await eventually(() => seen.some((e) => e.includes('collector probe')), { what: 'the console probe' });
-          return seen.filter((e) => !e.includes('collector probe'));
+          expect(requested.length).toBeGreaterThan(2);
+          const foreign = requested.filter((url) => !url.startsWith(`${server.app.origin}/`) && !/^(data|blob):/.test(url)).map((url) => `request: ${url}`);
+          return [...seen.filter((e) => !e.includes('collector probe')), ...foreign];
         },
       };
+    }
+
+    /** Waits until the player panel shows `status` for a video other than `previous`; returns its id. */
+    async function watched(page: Page, status: string, previous?: string): Promise<string> {
+      await page.locator(`#status [data-status="${status}"]`).waitFor({ timeout: 60_000 });
+      const id = (await page.locator('#watch code.id').textContent())!;
+      expect(id).not.toBe(previous);
+      return id;
     }
 
     it('creates a video from the studio, follows it live to COMPLETED, then plays and seeks it', async () => {
@@ -104,6 +118,68 @@ if (!browser.available && process.env.CI) {
       await page.close();
     }, 120_000);
 
+    it('extends and then edits the video from the player panel, each followed live', async () => {
+      const { page, errors } = await open('/');
+      await page.click('[data-tab="library"]');
+      await page.locator('.library .card', { hasText: 'A paper boat' }).click();
+      const original = await watched(page, 'COMPLETED');
+
+      await page.fill('#extend-prompt', 'The boat slips into a storm drain');
+      await page.selectOption('#extend-seconds', '4');
+      await page.click('.action:has(#extend-prompt) button');
+      await page.locator('#status [data-status="COMPLETED"]').waitFor({ state: 'detached' });
+      const extended = await watched(page, 'COMPLETED', original);
+      await page.locator('.facts', { hasText: '8 s · EXTEND' }).waitFor();
+
+      await page.fill('#edit-prompt', 'Make it night, with neon reflections');
+      await page.click('.action:has(#edit-prompt) button');
+      await page.locator('#status [data-status="COMPLETED"]').waitFor({ state: 'detached' });
+      await watched(page, 'COMPLETED', extended);
+      await page.locator('.facts', { hasText: 'EDIT' }).waitFor();
+      await page.locator('#player').waitFor();
+
+      const kinds = server.app.emulator!.record.entries().map((e) => [e.kind, e.prompt]);
+      expect(kinds).toContainEqual(['extend', 'The boat slips into a storm drain']);
+      expect(kinds).toContainEqual(['edit', 'Make it night, with neon reflections']);
+      expect(await errors()).toEqual([]);
+      await page.close();
+    }, 120_000);
+
+    it('renders a storyboard scene by scene and plays the final video', async () => {
+      const { page, errors } = await open('/');
+      await page.click('[data-tab="storyboard"]');
+      await page.fill('.scene:nth-child(1) textarea', 'A kite lifts off a beach');
+      await page.click('button:has-text("Add scene")');
+      await page.fill('.scene:nth-child(2) textarea', 'The kite string snaps and it drifts out to sea');
+      await page.click('button:has-text("Render storyboard")');
+      await page.locator('.storyboard-progress .panel-head [data-status="COMPLETED"]').waitFor({ timeout: 90_000 });
+      await page.locator('.scene-status li').nth(1).waitFor();
+      await watched(page, 'COMPLETED');
+      await page.locator('.facts', { hasText: '8 s' }).waitFor();
+      await page.locator('#player').waitFor();
+      await screenshot(page, `storyboard-${db}`);
+      expect(await errors()).toEqual([]);
+      await page.close();
+    }, 120_000);
+
+    it('submits a batch and follows its counts and items live', async () => {
+      const { page, errors } = await open('/');
+      await page.click('[data-tab="batch"]');
+      await page.fill('#batch-prompts', 'A red balloon over a city\nA blue balloon over a forest');
+      await page.click('button:has-text("Submit batch")');
+      await page.locator('.counts [data-status="COMPLETED"]').waitFor({ timeout: 90_000 });
+      await page.locator('.counts', { hasText: '2 completed' }).waitFor();
+      await page.locator('.batch-items li', { hasText: 'item-2' }).locator('[data-status="COMPLETED"]').waitFor();
+      expect(server.app.emulator!.record.entries().filter((e) => e.kind === 'batch_item' || e.prompt?.includes('balloon')).map((e) => e.prompt)).toEqual(
+        expect.arrayContaining(['A red balloon over a city', 'A blue balloon over a forest']),
+      );
+      await page.locator('.batch-items button', { hasText: 'item-1' }).click();
+      await watched(page, 'COMPLETED');
+      await screenshot(page, `batch-${db}`);
+      expect(await errors()).toEqual([]);
+      await page.close();
+    }, 120_000);
+
     it('pages through the library with a filter', async () => {
       const { page, errors } = await open('/');
       await page.click('[data-tab="library"]');
@@ -132,6 +208,30 @@ if (!browser.available && process.env.CI) {
       expect(await errors()).toEqual([]);
       await page.close();
     });
+
+    it('runs a subscription in the explorer over graphql-ws', async () => {
+      const { createVideo } = await server.gql.data(CreateVideoDocument, { input: { prompt: 'A lantern floating up at night', model: 'sora-2', seconds: 4 } });
+      const { page, errors } = await open('/graphql');
+      const sent: string[] = [];
+      page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => sent.push(String(payload))));
+      await page.locator('.graphiql-tab', { hasText: 'VideoUpdated' }).click();
+      await page.click('.graphiql-editor-tools button:has-text("Variables")');
+      await page.locator('.graphiql-editor-tool .graphiql-editor').first().click();
+      await page.keyboard.press('Control+A');
+      // insertText types no keys, so the editor's bracket auto-closing stays out of the way.
+      await page.keyboard.insertText(JSON.stringify({ id: createVideo.video.id }));
+      await page.click('.graphiql-execute-button');
+      await page.getByRole('menuitem', { name: 'VideoUpdated' }).click();
+      const result = page.locator('.result-window');
+      await result.getByText('"COMPLETED"').waitFor({ timeout: 60_000 });
+      expect(await result.textContent()).toContain(createVideo.video.id);
+      expect(sent.map((f) => JSON.parse(f) as { type: string; payload?: { operationName?: string } })).toEqual(
+        expect.arrayContaining([expect.objectContaining({ type: 'connection_init' }), expect.objectContaining({ type: 'subscribe', payload: expect.objectContaining({ query: expect.stringContaining('videoUpdated(id: $id)') }) })]),
+      );
+      await screenshot(page, `explorer-subscription-${db}`);
+      expect(await errors()).toEqual([]);
+      await page.close();
+    }, 120_000);
 
     it('asks for an API key once keys exist, stores it and uses it', async () => {
       const { secret } = await server.app.internals.apiKeys.create(`studio-${db}`, Role.ADMIN, 'studio e2e');

@@ -20,6 +20,8 @@ export function player(media: Media): HTMLElement {
   const video = h('video', { id: 'player', controls: true, preload: 'auto', playsinline: true, src: media.downloadUrl, poster: media.thumbnailUrl ?? undefined });
   const [width, height] = media.size.split('x').map(Number);
   video.classList.add(width >= height ? 'landscape' : 'portrait');
+  // Reserve the frame's shape before the poster or metadata arrive, so the layout does not jump.
+  video.style.aspectRatio = `${width} / ${height}`;
   const wrapper = h('div', { class: 'player' }, video);
   if (media.spritesheetUrl) wrapper.appendChild(scrubber(video, media.spritesheetUrl, width / height));
   return wrapper;

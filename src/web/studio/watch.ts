@@ -15,6 +15,8 @@ export class VideoWatcher {
   readonly element = h('section', { class: 'panel watch', id: 'watch' }, h('p', { class: 'empty' }, 'Generate a video or open one from the library to watch it here.'));
   private stop: (() => void) | undefined;
   private current: string | undefined;
+  /** Counts loads, so a slow earlier response never overwrites a later one. */
+  private loads = 0;
 
   constructor(private readonly studio: Studio) {}
 
@@ -27,27 +29,31 @@ export class VideoWatcher {
     const percent = h('span', { class: 'percent' }, '0%');
     const body = h('div', { class: 'watch-body' });
     replace(this.element, h('header', { class: 'panel-head' }, h('h2', {}, 'Video'), h('code', { class: 'id' }, id), status), h('div', { class: 'progress-row' }, bar, percent), body);
-    void this.load(id, body, status);
+    const show = (state: { status: string; progress: number }) => {
+      replace(status, statusBadge(state.status));
+      bar.value = state.progress;
+      percent.textContent = `${state.progress}%`;
+    };
+    void this.load(id, body, show);
     this.stop = subscribe(StudioVideoUpdated, { id }, {
       next: ({ videoUpdated: v }) => {
         if (this.current !== id) return;
-        replace(status, statusBadge(v.status));
-        bar.value = v.progress;
-        percent.textContent = `${v.progress}%`;
+        show(v);
         if (TERMINAL.has(v.status)) {
           this.stop?.();
-          void this.load(id, body, status);
+          void this.load(id, body, show);
         }
       },
       error: (error) => this.studio.notify(`Live updates stopped: ${error.message}`),
     });
   }
 
-  private async load(id: string, body: HTMLElement, status: HTMLElement): Promise<void> {
+  private async load(id: string, body: HTMLElement, show: (state: { status: string; progress: number }) => void): Promise<void> {
+    const run = ++this.loads;
     try {
       const { video } = await request(StudioVideo, { id });
-      if (this.current !== id || !video) return;
-      replace(status, statusBadge(video.status));
+      if (this.current !== id || run !== this.loads || !video) return;
+      show(video);
       replace(body, ...this.details(video));
     } catch (error) {
       this.studio.notify((error as Error).message);
