@@ -5,7 +5,7 @@ import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
 import { createRoot } from 'react-dom/client';
 import operations from 'reelgraph:operations';
-import { authorization, graphqlWsUrl } from '../shared/api-key';
+import { authorization, graphqlWsUrl } from '../api/key';
 
 const WELCOME = `# Reelgraph explorer: run with Ctrl-Enter or ▶.
 # The other tabs hold the examples of schema/operations.

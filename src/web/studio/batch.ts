@@ -1,4 +1,4 @@
-import { request, subscribe } from '../shared/api';
+import { request, subscribe } from '../api/client';
 import { StudioBatchUpdated, StudioBatchVideos, StudioSubmitBatch } from './documents';
 import { dollars, field, h, idempotencyKey, replace, statusBadge } from './dom';
 import { ModelPicker } from './create';

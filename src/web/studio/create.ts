@@ -1,5 +1,5 @@
 import type { CreateVideoInput } from '../gql/graphql';
-import { request } from '../shared/api';
+import { request } from '../api/client';
 import { StudioCreateVideo, StudioEstimate } from './documents';
 import { dollars, field, h, idempotencyKey, replace, select } from './dom';
 import { type Model, pricePerSecond, type Studio } from './state';

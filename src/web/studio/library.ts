@@ -1,5 +1,5 @@
 import type { VideoOperation, VideoStatus } from '../gql/graphql';
-import { request } from '../shared/api';
+import { request } from '../api/client';
 import { StudioLibrary } from './documents';
 import { field, h, replace, select, statusBadge } from './dom';
 import type { Studio } from './state';

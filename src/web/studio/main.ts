@@ -1,7 +1,7 @@
 /** The studio at `/`: create, storyboard, batch and library panels beside a live player. */
 import './studio.css';
-import { ApiError, request } from '../shared/api';
-import { getApiKey, setApiKey } from '../shared/api-key';
+import { ApiError, request } from '../api/client';
+import { getApiKey, setApiKey } from '../api/key';
 import { batchPanel } from './batch';
 import { createPanel } from './create';
 import { StudioModels } from './documents';

@@ -1,4 +1,4 @@
-import { request, subscribe } from '../shared/api';
+import { request, subscribe } from '../api/client';
 import { StudioCreateStoryboard, StudioStoryboard, StudioStoryboardUpdated } from './documents';
 import { field, h, idempotencyKey, replace, select, statusBadge } from './dom';
 import { ModelPicker } from './create';

@@ -1,5 +1,5 @@
 import type { StudioVideoQuery } from '../gql/graphql';
-import { request, subscribe } from '../shared/api';
+import { request, subscribe } from '../api/client';
 import { StudioEditVideo, StudioExtendVideo, StudioVideo, StudioVideoUpdated } from './documents';
 import { dollars, field, h, idempotencyKey, replace, select, statusBadge } from './dom';
 import { player } from './player';

@@ -1,6 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import type { TypedDocumentString } from '../gql/graphql';
-import { authorization, graphqlWsUrl } from './api-key';
+import { authorization, graphqlWsUrl } from './key';
 
 /** A GraphQL error as the server reports it: the message plus `extensions.code` (and field, allowed values…). */
 export class ApiError extends Error {
