@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { Role } from '../../src/modules/tenants/api-key.entity';
-import { CreateVideoDocument } from '../generated/graphql';
+import { CreateVideoDocument, ListVideosDocument } from '../generated/graphql';
 import { databaseKinds } from '../support/databases';
 import { startTestServer, type TestServer } from '../support/server';
 import { eventually } from '../support/wait';
@@ -180,14 +180,33 @@ if (!browser.available && process.env.CI) {
       await page.close();
     }, 120_000);
 
-    it('pages through the library with a filter', async () => {
+    it('pages through the library and filters it', async () => {
+      // Enough videos for a second page of twelve, whatever the earlier tests made.
+      const { videos } = await server.gql.data(ListVideosDocument, { first: 13 });
+      for (let i = videos.edges.length; i < 13; i++) await server.gql.data(CreateVideoDocument, { input: { prompt: `Library filler ${i}`, model: 'sora-2', seconds: 4 } });
       const { page, errors } = await open('/');
       await page.click('[data-tab="library"]');
       await page.locator('.library .card').first().waitFor();
+      expect(await page.locator('.library .card').count()).toBe(12);
+      const firstPage = await page.locator('.library .card-prompt').allTextContents();
+      await page.click('button:has-text("Older")');
+      await page.locator('.pager', { hasText: 'Page 2' }).waitFor();
+      const secondPage = await page.locator('.library .card-prompt').allTextContents();
+      expect(secondPage.length).toBeGreaterThan(0);
+      expect(secondPage.filter((p) => firstPage.includes(p))).toEqual([]);
+      await page.click('button:has-text("Newer")');
+      await page.locator('.pager', { hasText: 'Page 1' }).waitFor();
+      expect(await page.locator('.library .card-prompt').allTextContents()).toEqual(firstPage);
       await page.selectOption('#library-status', 'FAILED');
       await page.locator('.library .empty', { hasText: 'No videos match.' }).waitFor();
       await page.selectOption('#library-status', 'COMPLETED');
-      await page.locator('.library .card', { hasText: 'A paper boat' }).waitFor();
+      // The page does not refresh by itself: Refresh until a render has finished (at once after the earlier tests).
+      await eventually(async () => {
+        await page.click('button:has-text("Refresh")');
+        return (await page.locator('.library .card [data-status="COMPLETED"]').count()) > 0;
+      }, { what: 'a completed video in the library' });
+      const shown = await page.locator('.library .card .status').allTextContents();
+      expect(new Set(shown)).toEqual(new Set(['COMPLETED']));
       await screenshot(page, `library-${db}`);
       expect(await errors()).toEqual([]);
       await page.close();
