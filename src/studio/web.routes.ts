@@ -17,14 +17,18 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** The page shell: no inline script or style, only the bundle's files under a hash-versioned path. */
-function shell(page: PageName, bundle: BuiltBundle): string {
+/**
+ * The page shell: no inline script or style, only the bundle's files under a hash-versioned path.
+ * A meta tag tells the studio whether to link the explorer.
+ */
+function shell(page: PageName, bundle: BuiltBundle, explorer: boolean): string {
   const base = `/assets/${bundle.hash}`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="reelgraph-explorer" content="${explorer ? 'on' : 'off'}">
 <title>${escapeHtml(TITLES[page])}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${base}/${page}.css">
@@ -65,7 +69,7 @@ export function webRoutes(options: WebRoutesOptions) {
     res.setHeader('cross-origin-opener-policy', 'same-origin');
     res.setHeader('cache-control', 'no-cache');
     res.setHeader('vary', 'Accept');
-    res.type('html').send(shell(page, bundle));
+    res.type('html').send(shell(page, bundle, options.explorer));
   };
 
   return (app: Express): void => {

@@ -33,6 +33,7 @@ describe.each(databaseKinds())('studio and explorer pages over HTTP (%s)', (db) 
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(csp).toContain(`connect-src 'self' ws://${new URL(server.app.origin).host}`);
     expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.body).toContain('<meta name="reelgraph-explorer" content="on">');
     // No inline script: every <script> loads a file.
     expect(page.body.match(/<script[^>]*>/g)).toEqual([expect.stringMatching(/ src="\/assets\//)]);
 
@@ -96,5 +97,7 @@ describe('EXPLORER=false', () => {
     const studio = await get(`${server.app.origin}/`, { accept: BROWSER_ACCEPT });
     expect(studio.status).toBe(200);
     expect(studio.body).toContain('studio.js');
+    // …and tells the studio not to link it.
+    expect(studio.body).toContain('<meta name="reelgraph-explorer" content="off">');
   });
 });

@@ -31,13 +31,16 @@ function keyForm(message?: string): HTMLElement {
   );
 }
 
+/** The server leaves the explorer link out when EXPLORER=false. */
+const explorerOn = document.querySelector('meta[name="reelgraph-explorer"]')?.getAttribute('content') !== 'off';
+
 function header(): HTMLElement {
   const keyLabel = getApiKey() ? 'API key ✓' : 'API key';
   return h(
     'header',
     { class: 'top' },
     h('h1', {}, 'Reelgraph ', h('span', {}, 'Studio')),
-    h('nav', {}, h('button', { type: 'button', class: 'link', onclick: () => replace(root, header(), notices, keyForm()) }, keyLabel), h('a', { href: '/graphql' }, 'GraphQL explorer')),
+    h('nav', {}, h('button', { type: 'button', class: 'link', onclick: () => replace(root, header(), notices, keyForm()) }, keyLabel), explorerOn && h('a', { href: '/graphql' }, 'GraphQL explorer')),
   );
 }
 
