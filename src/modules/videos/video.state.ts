@@ -105,9 +105,10 @@ export function planUpstreamState(current: Video, upstream: UpstreamVideo, now: 
     case 'in_progress':
       patch.status = later(current.status, VideoStatus.IN_PROGRESS);
       patch.progress = Math.max(current.progress, Math.min(upstream.progress, CUSTODY_PROGRESS));
-      // Only a report of rendering starts the clock: a job seen going straight from queued to
-      // completed has no observed render time, and a guess would skew the estimates.
-      patch.startedAt = current.startedAt ?? now;
+      // Only the move into IN_PROGRESS on a report of rendering starts the clock: a job seen going
+      // straight from queued to completed has no observed render time (a guess would skew the
+      // estimates), and neither has a row that was already rendering before timings existed.
+      if (current.status !== VideoStatus.IN_PROGRESS && !current.startedAt) patch.startedAt = now;
       break;
     case 'completed':
       patch.status = later(current.status, VideoStatus.IN_PROGRESS);
