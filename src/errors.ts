@@ -21,6 +21,8 @@ export const ErrorCode = {
   MODEL_SHUT_DOWN: 'MODEL_SHUT_DOWN',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   BUDGET_EXCEEDED: 'BUDGET_EXCEEDED',
+  /** A job was cancelled (labels what it stopped, e.g. a storyboard whose scene was cancelled). */
+  CANCELLED: 'CANCELLED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -32,7 +32,9 @@ import { StoryboardLive } from '../modules/storyboards/storyboard.live';
 import { StoryboardResolver, StoryboardSceneResolver, VideoStoryboardResolver } from '../modules/storyboards/storyboard.resolver';
 import { STORYBOARD_ADVANCE_TASK, StoryboardService } from '../modules/storyboards/storyboard.service';
 import { UPLOAD_EXPIRE_TASK, UploadService } from '../modules/uploads/upload.service';
+import { VideoLifecycleResolver } from '../modules/videos/video.lifecycle.resolver';
 import { VideoResolver } from '../modules/videos/video.resolver';
+import { VideoRetries } from '../modules/videos/video.retry';
 import { VideoService } from '../modules/videos/video.service';
 import type { LocalStorage } from '../storage/local-storage';
 import type { MediaUrls } from '../storage/media-urls';
@@ -125,6 +127,7 @@ export function buildServices(inputs: ServiceInputs): Services {
   const resolvers = [
     new NodeResolver(),
     new VideoResolver(videos, mediaUrls),
+    new VideoLifecycleResolver(videos, new VideoRetries(videos, extensions)),
     new EventResolver(),
     new CharacterResolver(characters, mediaUrls),
     new VideoCharactersResolver(),

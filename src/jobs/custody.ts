@@ -2,7 +2,7 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import { AppError, ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import { Video } from '../modules/videos/video.entity';
-import { TERMINAL_STATUSES, VideoVariant } from '../modules/videos/video.enums';
+import { TERMINAL_STATUSES, VideoStatus, VideoVariant } from '../modules/videos/video.enums';
 import { type CustodyResult, planCompleted, planFailed } from '../modules/videos/video.state';
 import type { VideoTransitions } from '../modules/videos/video.transitions';
 import type { LocalStorage } from '../storage/local-storage';
@@ -66,7 +66,9 @@ export class Custody {
       this.logger.warn({ videoId: video.id, code: failure.error.code }, 'copying assets failed; will retry');
       return { retryInMs: Math.max(failure.retryAfterMs ?? 0, backoffMs(task.attempts, 1000, 60_000)), error: failure.error.message };
     }
-    await this.transitions.apply(em, video.id, (current) => planCompleted(current, assets));
+    const after = await this.transitions.apply(em, video.id, (current) => planCompleted(current, assets));
+    // Cancelled (or deleted) while the copy ran: its result is discarded, so nothing stays stored.
+    if (after?.status !== VideoStatus.COMPLETED) await this.storage.remove(assetPrefix(video));
     return { done: true };
   };
 

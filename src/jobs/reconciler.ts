@@ -3,7 +3,7 @@ import type { JobsConfig } from '../config';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import { Video } from '../modules/videos/video.entity';
-import { TERMINAL_STATUSES } from '../modules/videos/video.enums';
+import { TERMINAL_STATUSES, VideoStatus } from '../modules/videos/video.enums';
 import { planFailed, planUpstreamState } from '../modules/videos/video.state';
 import type { VideoTransitions } from '../modules/videos/video.transitions';
 import { classifyUpstreamError } from '../upstream/errors';
@@ -28,7 +28,7 @@ export function pollDelayMs(sinceSubmitMs: number, watched: boolean): number {
  * Polls in-flight jobs (`video.poll` tasks): the safety net under webhooks, which may never
  * arrive. Uses the upstream's `openai-poll-after-ms` hint when given, polls faster for watched
  * jobs, and fails a job with the retryable UPSTREAM_TIMEOUT after `maxJobAgeSeconds`, so no job
- * hangs forever.
+ * hangs forever. A poll of a cancelled job only deletes its upstream copy.
  */
 export class Reconciler {
   private watchProbe: WatchProbe = () => false;
@@ -47,7 +47,13 @@ export class Reconciler {
 
   readonly handle = async (task: Task, em: SqlEntityManager): Promise<TaskOutcome> => {
     const video = await em.findOne(Video, { id: task.subjectId });
-    if (!video || TERMINAL_STATUSES.has(video.status) || !video.upstreamId) return { done: true };
+    if (!video || !video.upstreamId) return { done: true };
+    // A cancelled job's result is discarded: nothing about the row changes, only the upstream copy goes.
+    if (video.status === VideoStatus.CANCELLED) {
+      await this.discardUpstream(video);
+      return { done: true };
+    }
+    if (TERMINAL_STATUSES.has(video.status)) return { done: true };
     // Upstream finished: custody owns the job from here.
     if (video.upstreamStatus === 'completed') return { done: true };
 
@@ -79,4 +85,18 @@ export class Reconciler {
     if (!updated || TERMINAL_STATUSES.has(updated.status) || updated.upstreamStatus === 'completed') return { done: true };
     return { retryInMs: result.pollAfterMs ?? pollDelayMs(age, this.watchProbe(video.id)), healthy: true };
   };
+
+  /**
+   * Best effort: deletes the upstream copy of a cancelled job. The upstream refuses while it is
+   * still rendering; its completion webhook schedules another poll, which tries again. Whatever
+   * remains expires upstream on its own.
+   */
+  private async discardUpstream(video: Video): Promise<void> {
+    try {
+      await this.upstreams.get(video.upstream).delete(video.upstreamId as string);
+      this.logger.info({ videoId: video.id }, 'deleted the upstream copy of a cancelled video');
+    } catch (error) {
+      this.logger.info({ videoId: video.id, code: classifyUpstreamError(error).error.code }, 'upstream copy of a cancelled video not deleted (still rendering or gone)');
+    }
+  }
 }

@@ -16,6 +16,7 @@ import { Storyboard } from './storyboards/storyboard.entity';
 import { STORYBOARD_TYPE_NAME } from './storyboards/storyboard.live';
 import { StoryboardResolver, StoryboardSceneResolver, VideoStoryboardResolver } from './storyboards/storyboard.resolver';
 import { Video } from './videos/video.entity';
+import { VideoLifecycleResolver } from './videos/video.lifecycle.resolver';
 import { VideoResolver } from './videos/video.resolver';
 import { VIDEO_TYPE_NAME } from './videos/video.type';
 
@@ -23,6 +24,7 @@ import { VIDEO_TYPE_NAME } from './videos/video.type';
 export const RESOLVERS = [
   NodeResolver,
   VideoResolver,
+  VideoLifecycleResolver,
   EventResolver,
   CharacterResolver,
   VideoCharactersResolver,

@@ -1,6 +1,6 @@
 import { Video } from '../../src/modules/videos/video.entity';
 import { VideoStatus } from '../../src/modules/videos/video.enums';
-import { CUSTODY_PROGRESS, planCompleted, planFailed, planSubmitted, planUpstreamState, VideoTask } from '../../src/modules/videos/video.state';
+import { CUSTODY_PROGRESS, planCancelRequest, planCompleted, planFailed, planSubmitted, planUpstreamState, VideoTask } from '../../src/modules/videos/video.state';
 import type { UpstreamVideo } from '../../src/upstream/upstream-video';
 
 function video(patch: Partial<Video> = {}): Video {
@@ -23,6 +23,38 @@ describe('video state machine', () => {
     expect(planUpstreamState(v, up('in_progress', 30))).toBeNull();
     expect(planUpstreamState(v, up('in_progress', 60))?.patch).toEqual({ progress: 60 });
     expect(planUpstreamState(v, up('in_progress', 100))?.patch).toEqual({ progress: CUSTODY_PROGRESS });
+  });
+
+  it('the first report of rendering records startedAt once', () => {
+    const now = new Date(5000);
+    const queued = video({ status: VideoStatus.QUEUED, upstreamStatus: 'queued', upstreamId: 'video_1' });
+    const plan = planUpstreamState(queued, up('in_progress', 10), now);
+    expect(plan?.patch).toMatchObject({ status: VideoStatus.IN_PROGRESS, startedAt: now });
+    const rendering = Object.assign(video(), queued, plan?.patch);
+    expect(planUpstreamState(rendering, up('in_progress', 20), new Date(9000))?.patch).toEqual({ progress: 20 });
+    // Seen only once finished: no render time was observed.
+    expect(planUpstreamState(queued, up('completed', 100), now)?.patch.startedAt).toBeUndefined();
+  });
+
+  it('a cancel ends the job at once; only one that reached the upstream stays charged and has its upstream copy deleted', () => {
+    const now = new Date(7000);
+    expect(planCancelRequest(video(), { sentWithBatch: false }, now)).toEqual({ patch: { status: VideoStatus.CANCELLED, completedAt: now, cancelledAfterSubmit: false } });
+    expect(planCancelRequest(video(), { sentWithBatch: true }, now)?.patch.cancelledAfterSubmit).toBe(true);
+    for (const status of [VideoStatus.QUEUED, VideoStatus.IN_PROGRESS]) {
+      const plan = planCancelRequest(video({ status, upstreamId: 'video_1' }), { sentWithBatch: false }, now);
+      expect(plan?.patch).toEqual({ status: VideoStatus.CANCELLED, completedAt: now, cancelledAfterSubmit: true });
+      expect(plan?.schedule?.map((t) => t.kind)).toEqual([VideoTask.POLL]);
+    }
+    for (const status of [VideoStatus.COMPLETED, VideoStatus.FAILED, VideoStatus.CANCELLED]) expect(planCancelRequest(video({ status }), { sentWithBatch: false })).toBeNull();
+  });
+
+  it('a submission accepted after the cancel is recorded on the cancelled job as charged, and never un-cancels it', () => {
+    const now = new Date(8000);
+    const cancelled = video({ status: VideoStatus.CANCELLED });
+    const plan = planSubmitted(cancelled, up('queued'), now);
+    expect(plan?.patch).toEqual({ upstreamId: 'video_1', upstreamStatus: 'queued', submittedAt: now, cancelledAfterSubmit: true });
+    expect(plan?.schedule?.map((t) => t.kind)).toEqual([VideoTask.POLL]);
+    expect(planSubmitted(Object.assign(video(), cancelled, plan?.patch), up('queued'), now)).toBeNull();
   });
 
   it('a duplicate report changes nothing', () => {

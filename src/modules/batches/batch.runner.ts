@@ -143,7 +143,14 @@ export class BatchRunner {
 
   private async startOffline(task: Task, em: SqlEntityManager, batch: Batch): Promise<TaskOutcome> {
     if (batch.upstreamBatchId) return { done: true };
-    const items = await em.find(Video, { batchId: batch.id }, { orderBy: { id: 'asc' }, fields: ['id', 'prompt', 'resolvedModel', 'model', 'size', 'seconds'] });
+    // Items cancelled on their own (cancelVideo) before the upstream batch exists are not sent.
+    const items = await em.find(Video, { batchId: batch.id, status: VideoStatus.PENDING }, { orderBy: { id: 'asc' }, fields: ['id', 'prompt', 'resolvedModel', 'model', 'size', 'seconds'] });
+    if (items.length === 0) {
+      // Every item was cancelled: nothing to send, the batch finishes with them.
+      await this.update(em, batch, { status: BatchStatus.FINALIZING });
+      await this.queue.scheduleCoalesced(em, { kind: BatchTask.REFRESH, subjectId: batch.id, tenantId: batch.tenantId }, 0);
+      return { done: true };
+    }
     // custom_id is Reelgraph's item id: unique, and maps results back without trusting client ids.
     const jsonl = items
       .map((item) => JSON.stringify({ custom_id: item.id, method: 'POST', url: '/v1/videos', body: { model: item.resolvedModel ?? item.model, prompt: item.prompt, size: item.size, seconds: String(item.seconds) } }))

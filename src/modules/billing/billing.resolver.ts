@@ -23,7 +23,7 @@ export class BillingResolver {
     return this.billing.estimate(ctx, input);
   }
 
-  @Query(() => SpendType, { description: 'What the viewer\'s videos completed in [from, to) cost; `to` defaults to now.' })
+  @Query(() => SpendType, { description: 'What the viewer\'s videos that ended in [from, to) cost (completed ones, and ones cancelled after the video service accepted them); `to` defaults to now.' })
   async spend(@Arg('from', () => Date) from: Date, @Arg('to', () => Date, { nullable: true }) to: Date | undefined, @Ctx() ctx: RequestContext): Promise<SpendType> {
     return this.billing.spend(ctx, from, to ?? new Date());
   }
@@ -51,10 +51,14 @@ export class BillingResolver {
 export class VideoCostResolver {
   @FieldResolver(() => Float, {
     nullable: true,
-    description: 'Dollars charged: the catalog price of the snapshot and size times the seconds rendered (an extension pays for its new segment). 0 when FAILED or CANCELLED; null while running or when no price is known.',
+    description:
+      'Dollars charged: the catalog price of the snapshot and size times the seconds rendered (an extension pays for its new segment). ' +
+      'Null while running or when no price is known. 0 when FAILED, or CANCELLED before the video service accepted the job; ' +
+      'a job CANCELLED after that (QUEUED or IN_PROGRESS) is still rendered and billed upstream, so it keeps its estimated cost.',
   })
   cost(@Root() video: Video): number | null {
-    if (video.status === VideoStatus.FAILED || video.status === VideoStatus.CANCELLED) return 0;
+    if (video.status === VideoStatus.FAILED) return 0;
+    if (video.status === VideoStatus.CANCELLED) return video.cancelledAfterSubmit ? (video.estimatedCost ?? null) : 0;
     return video.status === VideoStatus.COMPLETED ? (video.estimatedCost ?? null) : null;
   }
 }

@@ -28,13 +28,18 @@ export class BillingService {
     };
   }
 
-  /** What the viewer's videos completed in [from, to) cost, by snapshot (one grouped query). */
+  /** What the viewer's videos that ended charged in [from, to) cost, by snapshot (one grouped query). */
   async spend(ctx: RequestContext, from: Date, to: Date): Promise<SpendType> {
     if (!(to > from)) throw badInput('to', '`to` must be after `from`.');
     const rows: { model: string | null; videos: number | string; seconds: number | string; cost: number | string | null }[] = await ctx.em
       .createQueryBuilder(Video)
       .select([raw('resolved_model as model'), raw('count(*) as videos'), raw('sum(seconds) as seconds'), raw('sum(estimated_cost) as cost')])
-      .where({ tenantId: ctx.viewer.tenantId, status: VideoStatus.COMPLETED, completedAt: { $gte: from, $lt: to } })
+      .where({
+        tenantId: ctx.viewer.tenantId,
+        completedAt: { $gte: from, $lt: to },
+        // Cancelled after the upstream accepted it: rendered and billed all the same.
+        $or: [{ status: VideoStatus.COMPLETED }, { status: VideoStatus.CANCELLED, cancelledAfterSubmit: true }],
+      })
       .groupBy('resolvedModel')
       .execute('all', false);
     const byModel = rows.map((r) => ({ model: r.model ?? 'unknown', videos: Number(r.videos), seconds: Number(r.seconds), cost: Math.round(Number(r.cost ?? 0) * 10_000) / 10_000 }));

@@ -29,7 +29,7 @@ export class BudgetType {
   @Field(() => Float)
   monthlyLimit!: number;
 
-  @Field(() => Float, { description: 'Estimated cost of jobs accepted this month, minus those that failed or were cancelled.' })
+  @Field(() => Float, { description: 'Estimated cost of jobs accepted this month, minus those that failed or were cancelled before the video service accepted them.' })
   committed!: number;
 
   @Field(() => Float)
@@ -72,7 +72,7 @@ export class ModelSpendType {
   cost!: number;
 }
 
-@ObjectType('Spend', { description: 'What the tenant\'s completed videos cost in a period (failed renders are not billed).' })
+@ObjectType('Spend', { description: 'What the tenant\'s videos cost in a period: completed ones, and ones cancelled after the video service accepted them (failed renders are not billed).' })
 export class SpendType {
   @Field(() => Date)
   from!: Date;

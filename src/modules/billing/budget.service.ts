@@ -1,9 +1,14 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import { AppError, badInput, ErrorCode } from '../../errors';
 import { Video } from '../videos/video.entity';
 import { TERMINAL_STATUSES, VideoStatus } from '../videos/video.enums';
 import type { TransitionHook } from '../videos/video.transitions';
 import { TenantBudget } from './budget.entity';
+
+/** Jobs whose estimated cost is charged: all but failed ones and those cancelled before the upstream accepted them. */
+const CHARGED = {
+  $or: [{ status: { $nin: [VideoStatus.FAILED, VideoStatus.CANCELLED] } }, { status: VideoStatus.CANCELLED, cancelledAfterSubmit: true }],
+} satisfies FilterQuery<Video>;
 
 /** Dollars ↔ micro-dollars. */
 export const toMicros = (dollars: number): number => Math.round(dollars * 1_000_000);
@@ -27,7 +32,8 @@ export interface BudgetView {
  * Per-tenant monthly budgets. A job reserves its estimated cost when it is accepted, with a
  * single conditional UPDATE (`… where committed + cost <= limit`), so concurrent submissions can
  * never overrun the budget: the database serialises the updates and each re-checks the condition.
- * A job that fails or is cancelled gives its reservation back (failed renders are not billed).
+ * A job that fails, or is cancelled before the upstream accepted it, gives its reservation back
+ * (failed renders are not billed); one cancelled later keeps it (the upstream bills the render).
  * Tenants without a budget row are not limited.
  */
 export class BudgetService {
@@ -83,18 +89,24 @@ export class BudgetService {
     }
   }
 
-  /** Transition hook: a job that failed or was cancelled gives back what it reserved this period. */
+  /**
+   * Transition hook: a job that failed, or was cancelled before the upstream accepted it, gives
+   * back what it reserved this period. A job cancelled after the upstream accepted it is rendered
+   * and billed anyway, so it keeps its charge; one whose submission was accepted only after the
+   * cancel (the request was already on its way) is charged again.
+   */
   readonly onVideoTransition: TransitionHook = async (tx, before, after) => {
-    if (TERMINAL_STATUSES.has(before.status) || (after.status !== VideoStatus.FAILED && after.status !== VideoStatus.CANCELLED)) return;
     if (!after.estimatedCost) return;
-    await tx
-      .getConnection()
-      .execute(
-        'update tenant_budget set committed_micros = case when committed_micros > ? then committed_micros - ? else 0 end where tenant_id = ? and period_start <= ?',
-        [toMicros(after.estimatedCost), toMicros(after.estimatedCost), after.tenantId, after.createdAt.getTime()],
-        'run',
-        tx.getTransactionContext(),
-      );
+    const ended = !TERMINAL_STATUSES.has(before.status) && (after.status === VideoStatus.FAILED || after.status === VideoStatus.CANCELLED);
+    const releases = ended && !(after.status === VideoStatus.CANCELLED && after.cancelledAfterSubmit);
+    const recharges = TERMINAL_STATUSES.has(before.status) && !before.cancelledAfterSubmit && after.cancelledAfterSubmit;
+    if (!releases && !recharges) return;
+    const micros = toMicros(after.estimatedCost);
+    // Only while the budget is still in the period the job was accepted in.
+    const [sql, params] = releases
+      ? ['update tenant_budget set committed_micros = case when committed_micros > ? then committed_micros - ? else 0 end where tenant_id = ? and period_start <= ?', [micros, micros]]
+      : ['update tenant_budget set committed_micros = committed_micros + ? where tenant_id = ? and period_start <= ?', [micros]];
+    await tx.getConnection().execute(sql, [...params, after.tenantId, after.createdAt.getTime()], 'run', tx.getTransactionContext());
   };
 
   /** Sets (or with null removes) a tenant's monthly limit; what was committed this month stays. */
@@ -129,11 +141,11 @@ export class BudgetService {
     };
   }
 
-  /** What jobs accepted this period and not failed or cancelled are estimated to cost (a new budget starts from it). */
+  /** What jobs accepted this period and still charged are estimated to cost (a new budget starts from it). */
   private async committedThisPeriod(em: EntityManager, tenantId: string, period: number): Promise<number> {
     const jobs = await em.find(
       Video,
-      { tenantId, createdAt: { $gte: new Date(period) }, status: { $nin: [VideoStatus.FAILED, VideoStatus.CANCELLED] } },
+      { tenantId, createdAt: { $gte: new Date(period) }, ...CHARGED },
       // The operator sets other tenants' budgets: read that tenant's jobs, not the caller's.
       { fields: ['estimatedCost'], filters: false },
     );

@@ -51,7 +51,8 @@ export class ExtensionService {
     private readonly guardrails: Guardrails,
   ) {}
 
-  async extend(ctx: RequestContext, input: ExtendVideoInput, storyboardId?: string): Promise<Extension> {
+  /** Accepts an extension; `retryOf` marks it as `retryVideo`'s new attempt at that FAILED extension. */
+  async extend(ctx: RequestContext, input: ExtendVideoInput, storyboardId?: string, retryOf?: Video): Promise<Extension> {
     const source = await this.videos.requireCompleted(ctx, input.videoId, 'extended');
     const resolved = this.router.resolveStored(ctx.warnings, source.resolvedModel ?? source.model, 'input.videoId');
     this.router.catalog.requireCapability(resolved.spec, 'extensions', 'input.videoId');
@@ -71,6 +72,7 @@ export class ExtensionService {
       source,
       storyboardId,
       idempotencyKey: input.idempotencyKey,
+      retryOf,
       request: { videoId: source.id, prompt, seconds: input.seconds },
       attach: (created, em) => {
         em.create(Extension, {

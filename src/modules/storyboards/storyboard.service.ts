@@ -17,7 +17,7 @@ import type { BudgetService } from '../billing/budget.service';
 import type { Guardrails } from '../guardrails/guardrails';
 import type { ModelRouter } from '../models/model-router';
 import { Video } from '../videos/video.entity';
-import { VideoOperation, VideoStatus } from '../videos/video.enums';
+import { TERMINAL_STATUSES, VideoOperation, VideoStatus } from '../videos/video.enums';
 import type { VideoService } from '../videos/video.service';
 import type { TransitionHook } from '../videos/video.transitions';
 import { VIDEO_TYPE_NAME } from '../videos/video.type';
@@ -50,7 +50,7 @@ export interface StoryboardDeps {
  * Storyboards: plan a piece scene by scene. Limits are checked up front; scene 1 is submitted at
  * once; each later scene is submitted as an extension when the previous one completes (a durable
  * task scheduled in the same transaction as that completion). A failed scene stops the storyboard
- * with its error and keeps what was made.
+ * with its error and keeps what was made; so does a cancelled one (error code CANCELLED).
  */
 export class StoryboardService {
   constructor(private readonly deps: StoryboardDeps) {}
@@ -127,8 +127,7 @@ export class StoryboardService {
 
   /** Transition hook: a scene video reached a terminal state → advance its storyboard (same transaction). */
   readonly onVideoTransition: TransitionHook = async (tx, before, after) => {
-    if (!after.storyboardId || before.status === after.status) return;
-    if (after.status !== VideoStatus.COMPLETED && after.status !== VideoStatus.FAILED) return;
+    if (!after.storyboardId || before.status === after.status || !TERMINAL_STATUSES.has(after.status)) return;
     await this.deps.queue.schedule(tx, { kind: STORYBOARD_ADVANCE_TASK, subjectId: after.storyboardId, tenantId: after.tenantId });
   };
 
@@ -147,6 +146,13 @@ export class StoryboardService {
         status: StoryboardStatus.FAILED,
         errorCode: video.errorCode ?? ErrorCode.UPSTREAM_ERROR,
         errorMessage: `Scene ${current.index} failed: ${video.errorMessage ?? 'no details'}. Scenes before it are kept.`,
+      });
+    }
+    if (video.status === VideoStatus.CANCELLED) {
+      return this.finish(em, storyboard, {
+        status: StoryboardStatus.FAILED,
+        errorCode: ErrorCode.CANCELLED,
+        errorMessage: `Scene ${current.index} was cancelled, so the storyboard stopped. Scenes before it are kept.`,
       });
     }
     if (video.status !== VideoStatus.COMPLETED) return { done: true };

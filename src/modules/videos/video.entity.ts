@@ -16,6 +16,8 @@ import { VideoOperation, VideoStatus } from './video.enums';
 @Index({ name: 'video_tenant_status_index', properties: ['tenantId', 'status'] })
 @Index({ name: 'video_batch_status_index', properties: ['batchId', 'status'] })
 @Unique({ name: 'video_batch_custom_id_unique', properties: ['batchId', 'customId'] })
+// Observed render times of recent jobs of one shape (estimatedCompletionAt).
+@Index({ name: 'video_timing_index', properties: ['tenantId', 'status', 'resolvedModel', 'size', 'seconds', 'completedAt'] })
 export class Video extends IdempotentRecord {
   /** ULID: sorts by creation time, so newest-first paging is `ORDER BY id DESC`. */
   @PrimaryKey({ length: 26 })
@@ -56,6 +58,10 @@ export class Video extends IdempotentRecord {
   /** The video this one was derived from (remix, edit, extension); null for a fresh create. */
   @ManyToOne(() => Video, { nullable: true, ref: true, deleteRule: 'set null', index: true })
   source?: Ref<Video> | null;
+
+  /** The FAILED video this one submits again (`retryVideo`); null otherwise. */
+  @ManyToOne(() => Video, { nullable: true, ref: true, deleteRule: 'set null', index: true })
+  retryOf?: Ref<Video> | null;
 
   /** First frame the client supplied (an image upload of exactly `size`). */
   @ManyToOne(() => Upload, { nullable: true, ref: true })
@@ -114,6 +120,13 @@ export class Video extends IdempotentRecord {
   @Property({ type: 'integer', nullable: true })
   videoBytes?: number | null;
 
+  /**
+   * True when the job was cancelled after the video service had accepted it: the upstream renders
+   * (and bills) it anyway, so its estimated cost stays charged. False for every other job.
+   */
+  @Property()
+  cancelledAfterSubmit: boolean & Opt = false;
+
   @Property()
   version: number & Opt = 1;
 
@@ -126,6 +139,11 @@ export class Video extends IdempotentRecord {
   @Property({ type: 'datetime', nullable: true })
   submittedAt?: Date | null;
 
+  /** When Reelgraph first saw the video service rendering the job (upstream `in_progress`). */
+  @Property({ type: 'datetime', nullable: true })
+  startedAt?: Date | null;
+
+  /** When the job reached COMPLETED, FAILED or CANCELLED. */
   @Property({ type: 'datetime', nullable: true })
   completedAt?: Date | null;
 }

@@ -71,6 +71,26 @@ export class DeleteVideoInput {
   videoId!: string;
 }
 
+@InputType('CancelVideoInput')
+export class CancelVideoInput {
+  @Field(() => ID, { description: 'A PENDING, QUEUED or IN_PROGRESS video.' })
+  videoId!: string;
+}
+
+@InputType('RetryVideoInput')
+export class RetryVideoInput {
+  @Field(() => ID, { description: 'The FAILED video to submit again (its error stays on it).' })
+  videoId!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Makes retries of the retry safe: the same key for the same original returns the same new video; the same key for anything else is a CONFLICT. Printable ASCII, up to 255 characters, unique per tenant.',
+  })
+  @Matches(IDEMPOTENCY_KEY, { message: 'idempotencyKey must be 1 to 255 printable ASCII characters' })
+  idempotencyKey?: string;
+}
+
 @InputType('VideoFilter', { description: 'Narrows a video list; each given list matches any of its values.' })
 export class VideoFilter {
   @Field(() => [VideoStatus], { nullable: true })

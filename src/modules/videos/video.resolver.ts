@@ -52,7 +52,7 @@ export class VideoResolver {
     return { video: await this.service.derive(ctx, VideoOperation.EDIT, input) };
   }
 
-  @Mutation(() => DeleteVideoPayload, { description: 'Deletes a COMPLETED, FAILED or PENDING video and its stored files.' })
+  @Mutation(() => DeleteVideoPayload, { description: 'Deletes a COMPLETED, FAILED, CANCELLED or PENDING video and its stored files.' })
   async deleteVideo(@Arg('input', () => DeleteVideoInput) input: DeleteVideoInput, @Ctx() ctx: RequestContext): Promise<DeleteVideoPayload> {
     return { deletedVideoId: await this.service.delete(ctx, input) };
   }

@@ -15,6 +15,7 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Character } from '../characters/character.entity';
 import type { CharacterService } from '../characters/character.service';
 import { VideoCharacter } from '../characters/video-character.entity';
+import { Batch, BatchMode } from '../batches/batch.entity';
 import type { BudgetService } from '../billing/budget.service';
 import type { Guardrails } from '../guardrails/guardrails';
 import type { ResolvedModel } from '../models/catalog';
@@ -25,8 +26,8 @@ import type { UploadService } from '../uploads/upload.service';
 import { assetPrefix } from '../../jobs/custody';
 import { Video } from './video.entity';
 import { VideoOperation, VideoStatus } from './video.enums';
-import type { CreateVideoInput, DeleteVideoInput, RemixVideoInput, VideoFilter } from './video.inputs';
-import { VideoTask } from './video.state';
+import type { CancelVideoInput, CreateVideoInput, DeleteVideoInput, RemixVideoInput, VideoFilter } from './video.inputs';
+import { planCancelRequest, VideoTask } from './video.state';
 import type { VideoTransitions } from './video.transitions';
 import { VIDEO_TYPE_NAME } from './video.type';
 
@@ -52,6 +53,8 @@ export interface NewJob {
   /** First frame (an image upload of exactly `size`). */
   inputReference?: Upload;
   storyboardId?: string;
+  /** The FAILED video this job submits again; its id replaces the request in the idempotency hash. */
+  retryOf?: Video;
   /** Writes rows that belong to the job (an Extension record) in the same transaction as the job. */
   attach?: (video: Video, em: SqlEntityManager) => void;
 }
@@ -74,7 +77,7 @@ export interface VideoServiceDeps {
 }
 
 /**
- * Video use cases: create, remix, edit, delete, read. Inputs are validated against the model
+ * Video use cases: create, remix, edit, cancel, delete, read. Inputs are validated against the model
  * catalog before any upstream call; a job row (PENDING) is written before the upstream is called,
  * so nothing is lost if the process dies mid-call.
  */
@@ -97,7 +100,8 @@ export class VideoService {
     return toPage(rows, size, Boolean(args.after));
   }
 
-  async create(ctx: RequestContext, input: CreateVideoInput): Promise<Video> {
+  /** Accepts a new job; `retryOf` marks it as `retryVideo`'s new attempt at that FAILED video. */
+  async create(ctx: RequestContext, input: CreateVideoInput, retryOf?: Video): Promise<Video> {
     const { catalog } = this.deps.router;
     const id = ulid();
     const resolved = await this.deps.router.resolve(ctx, input.model, id);
@@ -120,6 +124,7 @@ export class VideoService {
       characters,
       inputReference,
       idempotencyKey: input.idempotencyKey,
+      retryOf,
       request: { prompt, model: input.model, size: input.size, seconds: input.seconds, characterIds: input.characterIds, inputReferenceUploadId: input.inputReferenceUploadId },
     });
   }
@@ -140,7 +145,7 @@ export class VideoService {
   }
 
   /** Remix (legacy upstream path) or edit (`/videos/edits`) of a COMPLETED video. */
-  async derive(ctx: RequestContext, operation: VideoOperation.REMIX | VideoOperation.EDIT, input: RemixVideoInput): Promise<Video> {
+  async derive(ctx: RequestContext, operation: VideoOperation.REMIX | VideoOperation.EDIT, input: RemixVideoInput, retryOf?: Video): Promise<Video> {
     const source = await this.requireCompleted(ctx, input.videoId, operation === VideoOperation.REMIX ? 'remixed' : 'edited');
     const resolved = this.deps.router.resolveStored(ctx.warnings, source.resolvedModel ?? source.model, 'input.videoId');
     this.deps.router.catalog.requireCapability(resolved.spec, operation === VideoOperation.REMIX ? 'remix' : 'edits', 'input.videoId');
@@ -155,6 +160,7 @@ export class VideoService {
       seconds: source.seconds,
       source,
       idempotencyKey: input.idempotencyKey,
+      retryOf,
       request: { videoId: source.id, prompt },
     });
   }
@@ -177,7 +183,8 @@ export class VideoService {
    */
   async accept(ctx: RequestContext, job: NewJob): Promise<Video> {
     const { em, viewer } = ctx;
-    const hash = inputHash({ operation: job.operation, ...job.request });
+    // A retry's request is "the original again": the same key for the same original replays it.
+    const hash = inputHash(job.retryOf ? { retryOf: job.retryOf.id } : { operation: job.operation, ...job.request });
     const replay = await replayIfKnown(em, Video, job.idempotencyKey, hash);
     if (replay) return replay;
     await this.deps.jobLimits.ensureRoom(em, viewer.tenantId);
@@ -193,6 +200,7 @@ export class VideoService {
       size: job.size,
       seconds: job.seconds,
       source: job.source ? em.getReference(Video, job.source.id) : null,
+      retryOf: job.retryOf ? em.getReference(Video, job.retryOf.id) : null,
       inputReference: job.inputReference ? em.getReference(Upload, job.inputReference.id) : null,
       storyboardId: job.storyboardId ?? null,
       idempotencyKey: job.idempotencyKey ?? null,
@@ -231,11 +239,48 @@ export class VideoService {
     if (result.kind === 'failed') {
       const outcome = await this.deps.dispatcher.afterFailure(em, task, result.failure);
       await this.deps.worker.settle(task, outcome);
-      await this.deps.transitions.announce(em, video);
-      return (await em.fork({ clear: true }).findOne(Video, { id: video.id })) ?? video;
+      const current = (await em.fork({ clear: true }).findOne(Video, { id: video.id })) ?? video;
+      // Announce the PENDING row unless something (a cancel, say) already changed and announced it.
+      if (current.version === video.version) await this.deps.transitions.announce(em, current);
+      return current;
     }
     await this.deps.worker.settle(task, { done: true });
     return result.video ?? video;
+  }
+
+  /**
+   * Cancels a job that has not ended (see {@link planCancelRequest} for what happens in each state
+   * and what stays charged). Decided by compare-and-set through the one transition function, so a
+   * submission, poll or custody step racing the cancel either lands first (and the cancel applies
+   * to its result) or finds the job CANCELLED and changes nothing.
+   * @throws NOT_FOUND for an unknown (or another tenant's) video; CONFLICT when it already ended.
+   */
+  async cancel(ctx: RequestContext, input: CancelVideoInput): Promise<Video> {
+    const field = 'input.videoId';
+    const id = expectGlobalId(input.videoId, VIDEO_TYPE_NAME, field);
+    const video = await ctx.em.findOne(Video, { id });
+    if (!video) throw notFound(VIDEO_TYPE_NAME, input.videoId, field);
+    const context = { sentWithBatch: await this.sentWithBatch(ctx, video) };
+    let ended: VideoStatus | undefined;
+    const after = await this.deps.transitions.apply(ctx.em, id, (current) => {
+      const plan = planCancelRequest(current, context);
+      ended = plan ? undefined : current.status;
+      return plan;
+    });
+    if (!after) throw notFound(VIDEO_TYPE_NAME, input.videoId, field);
+    if (ended) {
+      throw new AppError(ErrorCode.CONFLICT, `Video '${input.videoId}' is already ${ended}; only a PENDING, QUEUED or IN_PROGRESS video can be cancelled.`, { field, status: ended });
+    }
+    // The poll that deletes the upstream copy is due now.
+    this.deps.worker.kick();
+    return after;
+  }
+
+  /** Whether a PENDING video is an item of an OFFLINE batch the upstream already holds (it will be rendered). */
+  private async sentWithBatch(ctx: RequestContext, video: Video): Promise<boolean> {
+    if (video.status !== VideoStatus.PENDING || !video.batchId) return false;
+    const batch = await ctx.em.findOne(Batch, { id: video.batchId }, { fields: ['mode', 'upstreamBatchId'] });
+    return batch?.mode === BatchMode.OFFLINE && Boolean(batch.upstreamBatchId);
   }
 
   /**
@@ -249,7 +294,7 @@ export class VideoService {
     if (video.status === VideoStatus.QUEUED || video.status === VideoStatus.IN_PROGRESS) {
       throw new AppError(
         ErrorCode.CONFLICT,
-        `Video '${input.videoId}' is ${video.status}; it can be deleted once it is COMPLETED or FAILED.`,
+        `Video '${input.videoId}' is ${video.status}; it can be deleted once it is COMPLETED, FAILED or CANCELLED (cancelVideo stops it now).`,
         { field: 'input.videoId' },
       );
     }

@@ -22,7 +22,9 @@ export type VideoPatch = Partial<
     | 'upstreamStatus'
     | 'upstreamExpiresAt'
     | 'submittedAt'
+    | 'startedAt'
     | 'completedAt'
+    | 'cancelledAfterSubmit'
     | 'errorCode'
     | 'errorMessage'
     | 'errorRetryable'
@@ -103,6 +105,10 @@ export function planUpstreamState(current: Video, upstream: UpstreamVideo, now: 
     case 'in_progress':
       patch.status = later(current.status, VideoStatus.IN_PROGRESS);
       patch.progress = Math.max(current.progress, Math.min(upstream.progress, CUSTODY_PROGRESS));
+      // Only the move into IN_PROGRESS on a report of rendering starts the clock: a job seen going
+      // straight from queued to completed has no observed render time (a guess would skew the
+      // estimates), and neither has a row that was already rendering before timings existed.
+      if (current.status !== VideoStatus.IN_PROGRESS && !current.startedAt) patch.startedAt = now;
       break;
     case 'completed':
       patch.status = later(current.status, VideoStatus.IN_PROGRESS);
@@ -122,8 +128,19 @@ export function planUpstreamState(current: Video, upstream: UpstreamVideo, now: 
   return changed ? { patch: changed, schedule } : null;
 }
 
-/** The upstream accepted the job: record its id and start polling. */
+/**
+ * The upstream accepted the job: record its id and start polling. A job cancelled while its
+ * submission was on the way stays CANCELLED, but the upstream now renders (and bills) it: record
+ * the upstream job, mark the cost as charged, and schedule a poll, which deletes the upstream copy
+ * of a cancelled job (see the reconciler).
+ */
 export function planSubmitted(current: Video, upstream: UpstreamVideo, now: Date = new Date()): TransitionPlan | null {
+  if (current.status === VideoStatus.CANCELLED && !current.upstreamId) {
+    return {
+      patch: { upstreamId: upstream.id, upstreamStatus: upstream.status, submittedAt: now, cancelledAfterSubmit: true },
+      schedule: [{ kind: VideoTask.POLL, subjectId: current.id, tenantId: current.tenantId, runAt: now.getTime() }],
+    };
+  }
   if (current.status !== VideoStatus.PENDING) return null;
   const plan = planUpstreamState(current, upstream, now) ?? { patch: {} };
   plan.patch.upstreamId = upstream.id;
@@ -173,6 +190,29 @@ export function planCompleted(current: Video, assets: CustodyResult, now: Date =
       thumbnailKey: assets.thumbnailKey,
       spritesheetKey: assets.spritesheetKey,
     },
+  };
+}
+
+/** How a client's cancel is decided: whether a PENDING job was already handed over in an upstream batch. */
+export interface CancelContext {
+  /** The job is an item of an OFFLINE batch the upstream already holds, so it will be rendered. */
+  sentWithBatch: boolean;
+}
+
+/**
+ * A client cancels the job (`cancelVideo`). PENDING: nothing was sent, so nothing is charged.
+ * QUEUED / IN_PROGRESS: the upstream cannot stop a render, so the job ends CANCELLED at once, its
+ * result is discarded when it arrives (terminal rows never change), the cost stays charged, and a
+ * poll is scheduled to delete the upstream copy. Null when the job already ended.
+ */
+export function planCancelRequest(current: Video, context: CancelContext, now: Date = new Date()): TransitionPlan | null {
+  if (TERMINAL_STATUSES.has(current.status)) return null;
+  if (current.status === VideoStatus.PENDING) {
+    return { patch: { status: VideoStatus.CANCELLED, completedAt: now, cancelledAfterSubmit: context.sentWithBatch } };
+  }
+  return {
+    patch: { status: VideoStatus.CANCELLED, completedAt: now, cancelledAfterSubmit: true },
+    schedule: current.upstreamId ? [{ kind: VideoTask.POLL, subjectId: current.id, tenantId: current.tenantId, runAt: now.getTime() }] : [],
   };
 }
 

@@ -11,7 +11,7 @@ registerEnumType(VideoStatus, {
     IN_PROGRESS: { description: 'Rendering, or being copied into Reelgraph storage (progress 99).' },
     COMPLETED: { description: 'Stored by Reelgraph and playable through `downloadUrl`.' },
     FAILED: { description: 'Ended without a video; see `error`.' },
-    CANCELLED: { description: 'Stopped before it finished.' },
+    CANCELLED: { description: 'Stopped by `cancelVideo` (or a cancelled batch) before it finished; a result arriving later is discarded.' },
   },
 });
 registerEnumType(VideoOperation, { name: 'VideoOperation', description: 'How a video was made.' });
@@ -86,7 +86,16 @@ export class VideoType extends NodeInterface {
   @Field(() => Date)
   updatedAt!: Date;
 
-  @Field(() => Date, { nullable: true, description: 'When the job reached COMPLETED or FAILED.' })
+  @Field(() => Date, { nullable: true, description: 'When the video service accepted the job (it left PENDING).' })
+  submittedAt!: Date | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When Reelgraph first saw the video service rendering the job (its first IN_PROGRESS report). Null before, and for a job never seen rendering (one that finished between two looks).',
+  })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the job reached COMPLETED, FAILED or CANCELLED.' })
   completedAt!: Date | null;
 }
 
