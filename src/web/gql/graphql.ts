@@ -120,7 +120,7 @@ export type VideoOperation =
 
 /** Lifecycle of a video job. */
 export type VideoStatus =
-  /** Stopped before it finished. */
+  /** Stopped by `cancelVideo` (or a cancelled batch) before it finished; a result arriving later is discarded. */
   | 'CANCELLED'
   /** Stored by Reelgraph and playable through `downloadUrl`. */
   | 'COMPLETED'
