@@ -76,6 +76,8 @@ export type CreateVideoInput = {
   idempotencyKey?: string | null | undefined;
   /** An image upload (POST /uploads) used as the first frame. Its width and height must equal `size`. */
   inputReferenceUploadId?: string | number | null | undefined;
+  /** An image URL (https, public address) fetched by the server and used like `inputReferenceUploadId`: PNG, JPEG or WebP of exactly `size`, at most UPLOAD_MAX_BYTES, no redirects. Give one of the two. */
+  inputReferenceUrl?: string | null | undefined;
   /** A model alias (`sora-2`, `sora-2-pro`) or snapshot; see `models`. */
   model?: string;
   /** What to render: shot, subject, action, setting, lighting. 1 to 32000 characters. */
@@ -84,6 +86,8 @@ export type CreateVideoInput = {
   seconds?: number;
   /** `WIDTHxHEIGHT`; which sizes a model renders is listed in `models`. */
   size?: string;
+  /** Called once when this job ends (video.completed, video.failed or video.cancelled), signed like endpoint webhooks with the tenant's `jobWebhookSecret`. https and a public address (http only in local mode). */
+  webhookUrl?: string | null | undefined;
 };
 
 export type DeleteVideoInput = {
@@ -97,11 +101,14 @@ export type EditVideoInput = {
   prompt: string;
   /** The COMPLETED video to edit. */
   videoId: string | number;
+  /** Called once when this job ends (video.completed, video.failed or video.cancelled), signed like endpoint webhooks with the tenant's `jobWebhookSecret`. https and a public address (http only in local mode). */
+  webhookUrl?: string | null | undefined;
 };
 
 /** Kind of object an event is about. */
 export type EventSubject =
-  | 'VIDEO';
+  | 'VIDEO'
+  | 'WEBHOOK_ENDPOINT';
 
 export type ExtendVideoInput = {
   /** Makes retries safe: the same key with the same input returns the same extension. */
@@ -112,6 +119,8 @@ export type ExtendVideoInput = {
   seconds: number;
   /** The COMPLETED video to continue (an original or an earlier extension). */
   videoId: string | number;
+  /** Called once when this job ends (video.completed, video.failed or video.cancelled), signed like endpoint webhooks with the tenant's `jobWebhookSecret`. https and a public address (http only in local mode). */
+  webhookUrl?: string | null | undefined;
 };
 
 /** What a pin change did. */
@@ -146,6 +155,8 @@ export type RemixVideoInput = {
   prompt: string;
   /** The COMPLETED video to remix. */
   videoId: string | number;
+  /** Called once when this job ends (video.completed, video.failed or video.cancelled), signed like endpoint webhooks with the tenant's `jobWebhookSecret`. https and a public address (http only in local mode). */
+  webhookUrl?: string | null | undefined;
 };
 
 export type RevokeApiKeyInput = {
@@ -543,6 +554,8 @@ export type GetNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { status: VideoStatus, prompt: string, id: string }
+    | { id: string }
+    | { id: string }
    | null };
 
 export type CreateVideoMutationVariables = Exact<{

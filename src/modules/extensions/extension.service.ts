@@ -71,6 +71,7 @@ export class ExtensionService {
       source,
       storyboardId,
       idempotencyKey: input.idempotencyKey,
+      webhookUrl: input.webhookUrl ? await this.videos.checkWebhookUrl(ctx, input.webhookUrl) : undefined,
       request: { videoId: source.id, prompt, seconds: input.seconds },
       attach: (created, em) => {
         em.create(Extension, {
