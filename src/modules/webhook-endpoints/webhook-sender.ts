@@ -69,16 +69,16 @@ export class WebhookSender {
       return { done: true };
     }
     if (result.status === 410) {
-      await this.finish(em, delivery, DeliveryStatus.FAILED, { ...seen, lastError: 'the receiver answered 410 Gone' });
-      if (endpoint) await this.disable(em, endpoint, EndpointDisabledReason.GONE);
+      const patch = { ...seen, lastError: 'the receiver answered 410 Gone' };
+      if (endpoint) await this.disable(em, endpoint, EndpointDisabledReason.GONE, delivery, patch);
+      else await this.finish(em, delivery, DeliveryStatus.FAILED, patch);
       return { done: true };
     }
     if (endpoint) {
       const failingSince = endpoint.failingSince ?? new Date();
       if (!endpoint.failingSince) await em.nativeUpdate(WebhookEndpoint, { id: endpoint.id }, { failingSince });
       if (Date.now() - failingSince.getTime() >= this.config.disableAfterDays * DAY_MS) {
-        await this.finish(em, delivery, DeliveryStatus.FAILED, seen);
-        await this.disable(em, endpoint, EndpointDisabledReason.FAILING);
+        await this.disable(em, endpoint, EndpointDisabledReason.FAILING, delivery, seen);
         return { done: true };
       }
     }
@@ -116,9 +116,10 @@ export class WebhookSender {
     await em.nativeUpdate(OutboundDelivery, { id: delivery.id }, { ...patch, status, nextAttemptAt: null });
   }
 
-  /** Disables the endpoint and records why in the event log, in one transaction. */
-  private async disable(em: SqlEntityManager, endpoint: WebhookEndpoint, reason: EndpointDisabledReason): Promise<void> {
+  /** Fails the delivery, disables its endpoint and records why in the event log, in one transaction. */
+  private async disable(em: SqlEntityManager, endpoint: WebhookEndpoint, reason: EndpointDisabledReason, delivery: OutboundDelivery, patch: Partial<OutboundDelivery>): Promise<void> {
     const seq = await em.transactional(async (tx) => {
+      await this.finish(tx, delivery, DeliveryStatus.FAILED, patch);
       const updated = await tx.nativeUpdate(WebhookEndpoint, { id: endpoint.id, enabled: true }, { enabled: false, disabledReason: reason, version: endpoint.version + 1, updatedAt: new Date() });
       if (updated === 0) return undefined;
       return this.eventLog.record(tx, {
