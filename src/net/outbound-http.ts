@@ -147,6 +147,11 @@ export function send(request: OutboundRequest): Promise<OutboundResponse> {
       (error: Error) => callback(error as NodeJS.ErrnoException, '', 0),
     );
   };
+  // Sockets skip the lookup for IP literals, so those are checked here instead.
+  const literal = request.url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(literal) && !request.allowPrivate && isForbiddenAddress(literal)) {
+    return Promise.reject(new OutboundError('refused', `'${literal}' is or resolves to ${literal}, a loopback, private, link-local or otherwise non-public address`));
+  }
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (error: OutboundError) => {
