@@ -49,7 +49,7 @@ export class ReferenceFetcher {
     } catch (error) {
       if (!(error instanceof OutboundError)) throw error;
       const why: Record<string, string> = {
-        too_large: `the image is larger than the ${Math.floor(maxBytes / (1024 * 1024))} MiB limit (UPLOAD_MAX_BYTES); use a smaller file`,
+        too_large: `the image is larger than the ${maxBytes} bytes UPLOAD_MAX_BYTES allows; use a smaller file`,
         timeout: `${error.message}; use a faster host or upload the file (POST /uploads)`,
         refused: `${error.message}; use a public address`,
         network: `${error.message}; check that the URL is reachable from the server`,
