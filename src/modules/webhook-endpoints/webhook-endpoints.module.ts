@@ -1,7 +1,6 @@
 import type { OutboundWebhooksConfig } from '../../config';
 import type { Pipeline } from '../../composition/pipeline';
 import type { Logger } from '../../logger';
-import { TERMINAL_STATUSES } from '../videos/video.enums';
 import { JobWebhookSecrets } from './job-webhook-secrets';
 import { WebhookDeliveryResolver, WebhookEndpointResolver } from './webhook-endpoint.resolver';
 import { WebhookEndpointService } from './webhook-endpoint.service';
@@ -28,8 +27,8 @@ export function buildOutboundWebhooks(config: OutboundWebhooksConfig, pipeline: 
   const sender = new WebhookSender(config, jobSecrets, eventLog, logger.child({ component: 'outbound-webhooks' }));
   worker.register(WEBHOOK_DELIVER_TASK, sender.deliver);
   // Deliveries are recorded at commit; look for them now rather than at the next idle poll.
-  transitions.onChange((video) => {
-    if (TERMINAL_STATUSES.has(video.status)) worker.kick();
+  transitions.onChange((_video, effects) => {
+    if (effects.outboundDeliveries) worker.kick();
   });
   const service = new WebhookEndpointService(config, outbox, jobSecrets, worker);
   return { service, outbox, resolvers: [new WebhookEndpointResolver(service), new WebhookDeliveryResolver()] };

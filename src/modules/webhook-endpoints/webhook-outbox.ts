@@ -21,11 +21,11 @@ export class WebhookOutbox {
   constructor(private readonly queue: TaskQueue) {}
 
   /** Transition hook: a video reached COMPLETED, FAILED or CANCELLED. */
-  readonly onVideoTransition: TransitionHook = async (tx, before, after) => {
+  readonly onVideoTransition: TransitionHook = async (tx, before, after, effects) => {
     if (before.status === after.status) return;
     const type = videoEventType(after.status);
     if (!type) return;
-    await this.record(tx, after.tenantId, type, after.updatedAt, videoObject(after), after.id);
+    effects.outboundDeliveries = await this.record(tx, after.tenantId, type, after.updatedAt, videoObject(after), after.id);
   };
 
   /** Called in the transaction that moved a batch to a terminal status. */
@@ -44,10 +44,10 @@ export class WebhookOutbox {
    * Writes the deliveries of one event: to each enabled endpoint of the tenant subscribed to it,
    * and to the job's own `webhookUrl` for a video's terminal state.
    */
-  private async record(tx: EntityManager, tenantId: string, type: WebhookEventType, at: Date, object: Record<string, unknown>, videoId?: string): Promise<void> {
+  private async record(tx: EntityManager, tenantId: string, type: WebhookEventType, at: Date, object: Record<string, unknown>, videoId?: string): Promise<number> {
     const endpoints = (await tx.find(WebhookEndpoint, { tenantId, enabled: true }, { fields: ['id', 'events'] })).filter((e) => e.events.includes(type));
     const job = videoId ? await tx.findOne(JobWebhook, { videoId, tenantId }) : null;
-    if (endpoints.length === 0 && !job) return;
+    if (endpoints.length === 0 && !job) return 0;
     const message: WebhookMessage = { id: `msg_${ulid()}`, type, timestamp: at.toISOString(), data: { object } };
     const payload = JSON.stringify(message);
     const targets: { endpointId: string | null; jobUrl: string | null }[] = [
@@ -57,6 +57,7 @@ export class WebhookOutbox {
     for (const target of targets) {
       await this.insert(tx, { tenantId, ...target, eventId: message.id, eventType: type, payload });
     }
+    return targets.length;
   }
 
   /** Inserts one PENDING delivery and its task (a redelivery uses it too). Returns its id. */
