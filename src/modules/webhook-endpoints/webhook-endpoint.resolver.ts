@@ -38,7 +38,7 @@ export class WebhookEndpointResolver {
     return { endpoint: await this.service.update(ctx, input) };
   }
 
-  @Mutation(() => DeleteWebhookEndpointPayload, { description: 'Deletes an endpoint (admin); its pending deliveries are dropped.' })
+  @Mutation(() => DeleteWebhookEndpointPayload, { description: 'Deletes an endpoint (admin); its pending deliveries fail without being sent.' })
   async deleteWebhookEndpoint(@Arg('input', () => WebhookEndpointIdInput) input: WebhookEndpointIdInput, @Ctx() ctx: RequestContext): Promise<DeleteWebhookEndpointPayload> {
     await this.service.delete(ctx, input.endpointId);
     return { deletedEndpointId: input.endpointId };
