@@ -95,7 +95,6 @@ describe.each(databaseKinds())('outbound webhooks: private targets and bad input
     const empty = await create(admin, `${PUBLIC}/hook`, []);
     expect(empty.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.events' });
     const unknown = await create(admin, `${PUBLIC}/hook`, ['VIDEO_EXPLODED']);
-    expect(unknown.status).toBe(400);
     expect(unknown.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: '$input' });
     expect(unknown.errors?.[0].message).toMatch(/at "input\.events\[0\]"; Value "VIDEO_EXPLODED" does not exist in "WebhookEventType" enum/);
     const forbidden = await create(member, `${PUBLIC}/hook`);
