@@ -66,6 +66,20 @@ describe.each(databaseKinds())('inputReferenceUrl (%s)', (db) => {
     expect(stored.usedAt).toBeInstanceOf(Date);
   });
 
+  it('a retry with the same idempotency key returns the job without fetching the image again', async () => {
+    const input = { prompt: 'retried from a URL', size: '1280x720', inputReferenceUrl: `${origin}/frame.png`, idempotencyKey: `ref-${db}` };
+    const first = await server.gql.data(CreateVideoDocument, { input });
+    const fetched = requests.filter((r) => r === '/frame.png').length;
+    const uploadsBefore = await uploads();
+    const again = await server.gql.data(CreateVideoDocument, { input });
+    expect(again.createVideo.video.id).toBe(first.createVideo.video.id);
+    expect(requests.filter((r) => r === '/frame.png')).toHaveLength(fetched);
+    expect(await uploads()).toBe(uploadsBefore);
+    // Positive control: another key fetches it.
+    await server.gql.data(CreateVideoDocument, { input: { ...input, idempotencyKey: `ref-other-${db}` } });
+    expect(requests.filter((r) => r === '/frame.png')).toHaveLength(fetched + 1);
+  });
+
   it.each([
     ['a redirect (not followed)', '/moved.png', /answered 302 \(a redirect to \/frame\.png\); redirects are not followed/],
     ['a 404', '/missing.png', /answered HTTP 404/],

@@ -119,6 +119,20 @@ export class VideoService {
     const upstream = resolved.upstream;
     const characters = await this.deps.characters.requireForVideo(ctx, input.characterIds ?? [], prompt, upstream);
     const webhookUrl = input.webhookUrl ? await this.checkWebhookUrl(ctx, input.webhookUrl) : undefined;
+    const request = {
+      prompt,
+      model: input.model,
+      size: input.size,
+      seconds: input.seconds,
+      characterIds: input.characterIds,
+      inputReferenceUploadId: input.inputReferenceUploadId,
+      inputReferenceUrl: input.inputReferenceUrl,
+    };
+    // A retry of a job whose reference is fetched by URL returns the job without fetching again.
+    if (input.inputReferenceUrl) {
+      const replay = await replayIfKnown(ctx.em, Video, input.idempotencyKey, inputHash({ operation: VideoOperation.CREATE, ...request }));
+      if (replay) return replay;
+    }
     const inputReference = input.inputReferenceUploadId
       ? await this.requireReference(ctx, input.inputReferenceUploadId, input.size)
       : input.inputReferenceUrl
@@ -137,15 +151,7 @@ export class VideoService {
       inputReference,
       idempotencyKey: input.idempotencyKey,
       webhookUrl,
-      request: {
-        prompt,
-        model: input.model,
-        size: input.size,
-        seconds: input.seconds,
-        characterIds: input.characterIds,
-        inputReferenceUploadId: input.inputReferenceUploadId,
-        inputReferenceUrl: input.inputReferenceUrl,
-      },
+      request,
     });
   }
 
