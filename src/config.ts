@@ -46,6 +46,7 @@ export interface Config {
   models: ModelsConfig;
   guardrails: GuardrailsConfig;
   security: SecurityConfig;
+  outboundWebhooks: OutboundWebhooksConfig;
   /** Options for the embedded emulator (`EMULATOR_*`), used only when no `OPENAI_API_KEY` is set. */
   emulator: EmbeddedEmulatorConfig;
 }
@@ -68,6 +69,24 @@ export interface JobsConfig {
   submitAttempts: number;
   /** `BATCH_CONCURRENCY` (8): IMMEDIATE batches keep at most this many submissions in flight per batch. */
   batchConcurrency: number;
+}
+
+/** Webhooks Reelgraph sends to tenants, and other requests to URLs tenants choose (reference images). */
+export interface OutboundWebhooksConfig {
+  /** `OUTBOUND_WEBHOOKS_ALLOW_PRIVATE` (false): allow loopback, private and link-local targets (and http). For local receivers and tests only. */
+  allowPrivate: boolean;
+  /** `OUTBOUND_WEBHOOKS_MAX_ENDPOINTS` (10): webhook endpoints per tenant. */
+  maxEndpoints: number;
+  /** `OUTBOUND_WEBHOOKS_RETRY_SCHEDULE` (5s,30s,2m,10m,1h,2h,4h,8h,8h): waits between attempts; after the last one a delivery fails (about 23 h). */
+  retryScheduleMs: number[];
+  /** `OUTBOUND_WEBHOOKS_TIMEOUT_MS` (10000): a receiver must answer within this. */
+  timeoutMs: number;
+  /** `OUTBOUND_WEBHOOKS_DISABLE_AFTER_DAYS` (5): an endpoint whose deliveries all failed this long is disabled. */
+  disableAfterDays: number;
+  /** `OUTBOUND_WEBHOOKS_SECRET_OVERLAP_SECONDS` (86400): after a rotation, the old secret keeps signing this long. */
+  secretOverlapSeconds: number;
+  /** `INPUT_REFERENCE_URL_TIMEOUT_MS` (15000): an `inputReferenceUrl` must be fetched within this. */
+  referenceTimeoutMs: number;
 }
 
 /** Who may call, and how much. */
@@ -271,6 +290,15 @@ export function loadConfig(env: Env = process.env): Config {
       corsOrigins: corsOrigins(read.optional('CORS_ORIGINS'), problems),
       authFailuresPerMinute: read.int('AUTH_FAILURES_PER_MINUTE', 30, 0, 1_000_000),
     },
+    outboundWebhooks: {
+      allowPrivate: read.bool('OUTBOUND_WEBHOOKS_ALLOW_PRIVATE', false),
+      maxEndpoints: read.int('OUTBOUND_WEBHOOKS_MAX_ENDPOINTS', 10, 1, 1000),
+      retryScheduleMs: read.durations('OUTBOUND_WEBHOOKS_RETRY_SCHEDULE', '5s,30s,2m,10m,1h,2h,4h,8h,8h'),
+      timeoutMs: read.int('OUTBOUND_WEBHOOKS_TIMEOUT_MS', 10_000, 100, 120_000),
+      disableAfterDays: read.int('OUTBOUND_WEBHOOKS_DISABLE_AFTER_DAYS', 5, 1, 365),
+      secretOverlapSeconds: read.int('OUTBOUND_WEBHOOKS_SECRET_OVERLAP_SECONDS', 24 * 3600, 0, 30 * 24 * 3600),
+      referenceTimeoutMs: read.int('INPUT_REFERENCE_URL_TIMEOUT_MS', 15_000, 100, 120_000),
+    },
     models: {
       catalogFile: read.optional('MODEL_CATALOG_FILE'),
       pins: read.pairs('MODEL_PINS'),
@@ -340,6 +368,18 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
+/** `5s,30s,2m` → [5000, 30000, 120000]; undefined when malformed. */
+function parseDurations(raw: string): number[] | undefined {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  const values = parts.map((part) => {
+    const match = /^(\d+)(ms|s|m|h)$/.exec(part);
+    return match ? Number(match[1]) * units[match[2]] : NaN;
+  });
+  if (parts.length === 0 || parts.length > 50 || values.some((v) => !Number.isFinite(v) || v > 86_400_000)) return undefined;
+  return values;
+}
+
 class Reader {
   constructor(
     private readonly env: Env,
@@ -389,6 +429,15 @@ class Reader {
       result[key] = value;
     }
     return result;
+  }
+
+  /** `5s,30s,2m,1h,250ms` → milliseconds each (at most 50 entries, each up to a day). */
+  durations(name: string, fallback: string): number[] {
+    const raw = this.optional(name);
+    const values = parseDurations(raw ?? fallback);
+    if (values) return values;
+    this.problems.push(`${name} must be 1 to 50 comma-separated durations like 5s,30s,2m,1h (units ms, s, m, h; each at most 24h) (got '${raw}')`);
+    return parseDurations(fallback) ?? [];
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {

@@ -40,6 +40,9 @@ import type { LocalStorage } from '../storage/local-storage';
 import type { MediaUrls } from '../storage/media-urls';
 import type { Upstreams } from '../upstream/upstreams';
 import type { Pipeline } from './pipeline';
+import { ReferenceFetcher } from '../modules/uploads/reference-url';
+import { buildOutboundWebhooks } from '../modules/webhook-endpoints/webhook-endpoints.module';
+import type { WebhookEndpointService } from '../modules/webhook-endpoints/webhook-endpoint.service';
 
 /** The feature services and the resolver instances that expose them. */
 export interface Services {
@@ -53,6 +56,7 @@ export interface Services {
   storyboardLive: StoryboardLive;
   batches: BatchService;
   batchLive: BatchLive;
+  webhookEndpoints: WebhookEndpointService;
   resolvers: object[];
 }
 
@@ -89,7 +93,10 @@ export function buildServices(inputs: ServiceInputs): Services {
   const jobLimits = new TenantJobLimits(config.security.maxActiveJobsPerTenant);
   const uploads = new UploadService(db.orm, storage, queue, config.uploads);
   const characters = new CharacterService(upstreams, router, guardrails, uploads, storage);
-  const videos = new VideoService({ router, guardrails, budgets, jobLimits, characters, uploads, upstreams, queue, worker, dispatcher, transitions, storage, logger });
+  const outbound = buildOutboundWebhooks(config.outboundWebhooks, pipeline, logger);
+  const references = new ReferenceFetcher(uploads, { allowPrivate: config.outboundWebhooks.allowPrivate, timeoutMs: config.outboundWebhooks.referenceTimeoutMs });
+  const checkWebhookTarget = outbound.service.checkTarget.bind(outbound.service);
+  const videos = new VideoService({ router, guardrails, budgets, jobLimits, characters, uploads, upstreams, queue, worker, dispatcher, transitions, storage, logger, checkWebhookTarget, references });
   const extensions = new ExtensionService(videos, router, guardrails);
   const storyboards = new StoryboardService({
     videos,
@@ -102,10 +109,11 @@ export function buildServices(inputs: ServiceInputs): Services {
     pubsub: bus.pubsub,
     systemContext: inputs.systemContext,
     logger: logger.child({ component: 'storyboards' }),
+    onFinished: outbound.outbox.onStoryboardFinished,
   });
 
   const batches = new BatchService({ router, guardrails, budgets, upstreams, uploads, storage, queue, worker, pubsub: bus.pubsub });
-  const batchRunner = new BatchRunner(batches, dispatcher, transitions, queue, storage, { concurrency: config.jobs.batchConcurrency, jobLimits }, logger.child({ component: 'batches' }));
+  const batchRunner = new BatchRunner(batches, dispatcher, transitions, queue, storage, { concurrency: config.jobs.batchConcurrency, jobLimits, onFinished: outbound.outbox.onBatchFinished }, logger.child({ component: 'batches' }));
   worker.register(BatchTask.DISPATCH, batchRunner.dispatch);
   worker.register(BatchTask.POLL, batchRunner.poll);
   worker.register(BatchTask.REFRESH, batchRunner.refresh);
@@ -143,6 +151,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     new BillingResolver(new BillingService(router), budgets),
     new VideoCostResolver(),
     new TenantResolver(inputs.apiKeys),
+    ...outbound.resolvers,
   ];
   logger.info({ models: catalog.models().map((m) => m.id), policyRules: policy.size, moderation: Boolean(config.guardrails.moderation) }, 'catalog and guardrails loaded');
   return {
@@ -156,6 +165,7 @@ export function buildServices(inputs: ServiceInputs): Services {
     storyboardLive: new StoryboardLive(bus.pubsub),
     batches,
     batchLive: new BatchLive(bus.pubsub),
+    webhookEndpoints: outbound.service,
     resolvers,
   };
 }

@@ -12,6 +12,7 @@ import { Tenant } from '../modules/tenants/tenant.entity';
 import { Upload } from '../modules/uploads/upload.entity';
 import { Video } from '../modules/videos/video.entity';
 import { WebhookDelivery } from '../modules/webhooks/webhook-delivery.entity';
+import { JobWebhook, JobWebhookSecret, OutboundDelivery, WebhookEndpoint } from '../modules/webhook-endpoints/webhook-endpoint.entity';
 
 /** Every entity Reelgraph persists; the ORM, the migration generator and tests discover them here. */
-export const ENTITIES = [Tenant, Video, Task, EventRecord, WebhookDelivery, Upload, Character, VideoCharacter, Extension, Storyboard, StoryboardScene, Batch, ModelPin, ModelPinChange, TenantBudget, ApiKey];
+export const ENTITIES = [Tenant, Video, Task, EventRecord, WebhookDelivery, Upload, Character, VideoCharacter, Extension, Storyboard, StoryboardScene, Batch, ModelPin, ModelPinChange, TenantBudget, ApiKey, WebhookEndpoint, OutboundDelivery, JobWebhook, JobWebhookSecret];

@@ -80,6 +80,8 @@ export interface RecordEntry {
   batchId?: string;
   /** `Idempotency-Key` the request carried (a replay with the same key adds no entry). */
   idempotencyKey?: string;
+  /** The reference image the job was created with: its type, dimensions and SHA-256. */
+  reference?: { type: string; width: number; height: number; sha256: string };
 }
 
 /** The emulator's own record of every ACCEPTED job-creating request (rejected ones are absent). */

@@ -3,6 +3,7 @@
  * Each job-creating call validates everything first and only then writes state, so a rejected
  * request leaves no record entry and no files.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolvedOptions } from './config';
@@ -314,7 +315,14 @@ export class VideoService {
       requestFingerprint: a.idempotency?.fingerprint ?? null,
     };
     store.addVideo(v, plan);
-    record.add(a.kind, id, { prompt: a.prompt, model: a.model, sourceId: a.sourceId, batchId: a.batchId, idempotencyKey: a.idempotency?.key });
+    record.add(a.kind, id, {
+      prompt: a.prompt,
+      model: a.model,
+      sourceId: a.sourceId,
+      batchId: a.batchId,
+      idempotencyKey: a.idempotency?.key,
+      reference: a.reference ? { type: a.reference.type, width: a.reference.width, height: a.reference.height, sha256: createHash('sha256').update(a.reference.buffer).digest('hex') } : undefined,
+    });
     jobs.start(v, plan);
     return v;
   }

@@ -19,6 +19,9 @@ import { Video } from './videos/video.entity';
 import { VideoLifecycleResolver } from './videos/video.lifecycle.resolver';
 import { VideoResolver } from './videos/video.resolver';
 import { VIDEO_TYPE_NAME } from './videos/video.type';
+import { OutboundDelivery, WebhookEndpoint } from './webhook-endpoints/webhook-endpoint.entity';
+import { WebhookDeliveryResolver, WebhookEndpointResolver } from './webhook-endpoints/webhook-endpoint.resolver';
+import { WEBHOOK_DELIVERY_TYPE_NAME, WEBHOOK_ENDPOINT_TYPE_NAME } from './webhook-endpoints/webhook-endpoint.type';
 
 /** Every resolver class of the schema, feature by feature. */
 export const RESOLVERS = [
@@ -40,6 +43,8 @@ export const RESOLVERS = [
   BillingResolver,
   VideoCostResolver,
   TenantResolver,
+  WebhookEndpointResolver,
+  WebhookDeliveryResolver,
 ] as const;
 
 registerNode(VIDEO_TYPE_NAME, Video, (ctx, id) => ctx.loaders.videoById.load(id));
@@ -47,3 +52,5 @@ registerNode(CHARACTER_TYPE_NAME, Character, (ctx, id) => ctx.loaders.characterB
 registerNode(EXTENSION_TYPE_NAME, Extension, (ctx, id) => ctx.em.findOne(Extension, { id }));
 registerNode(STORYBOARD_TYPE_NAME, Storyboard, (ctx, id) => ctx.loaders.storyboardById.load(id));
 registerNode(BATCH_TYPE_NAME, Batch, (ctx, id) => ctx.loaders.batchById.load(id));
+registerNode(WEBHOOK_ENDPOINT_TYPE_NAME, WebhookEndpoint, (ctx, id) => ctx.em.findOne(WebhookEndpoint, { id }));
+registerNode(WEBHOOK_DELIVERY_TYPE_NAME, OutboundDelivery, (ctx, id) => ctx.em.findOne(OutboundDelivery, { id }));

@@ -77,6 +77,10 @@ const SEED_ROWS: [string, (db: DbKind) => Record<string, unknown> | Record<strin
   ['model_pin_change', (db) => ({ id: '01SEEDPINCHANGE000000000AA', alias: 'sora-2', action: 'PIN', from_snapshot: 'sora-2-2025-12-08', to_snapshot: 'sora-2-2025-10-06', actor: 'local', reason: 'seed', created_at: when(db) })],
   ['api_key', (db) => ({ id: '01SEEDAPIKEY0000000000000A', tenant_id: T, role: 'admin', name: 'seed', prefix: 'rgk_seed', hash: 'a'.repeat(64), created_at: when(db) })],
   ['tenant_budget', () => ({ tenant_id: T, limit_micros: 10_000_000, period_start: Date.parse('2026-11-01T00:00:00Z'), committed_micros: 400_000 })],
+  ['webhook_endpoint', (db) => ({ id: '01SEEDENDPOINT00000000000A', tenant_id: T, secret: 'whsec_c2VlZA==', url: 'https://hooks.example.com/x', events: '["video.completed"]', description: 'seed', enabled: db === 'sqlite' ? 1 : true, version: 1, created_at: when(db), updated_at: when(db) })],
+  ['outbound_delivery', (db) => ({ id: '01SEEDDELIVERY00000000000A', tenant_id: T, endpoint_id: '01SEEDENDPOINT00000000000A', event_id: 'msg_seed', event_type: 'video.completed', payload: '{}', status: 'DELIVERED', attempts: 1, created_at: when(db) })],
+  ['job_webhook', (db) => ({ video_id: V1, tenant_id: T, url: 'https://hooks.example.com/job', created_at: when(db) })],
+  ['job_webhook_secret', (db) => ({ id: '01SEEDJOBSECRET0000000000A', tenant_id: T, secret: 'whsec_c2VlZA==', created_at: when(db) })],
 ];
 
 /** The committed migrations, in both dialects: they build the entities' schema and upgrade in place. */

@@ -41,6 +41,8 @@ export interface BatchRunnerOptions {
   concurrency: number;
   /** The per-tenant cap on active jobs. */
   jobLimits: TenantJobLimits;
+  /** Runs in the transaction that moves a batch to a terminal status (outbound webhooks record their deliveries). */
+  onFinished?: (tx: EntityManager, batch: Batch) => Promise<void>;
 }
 
 /**
@@ -263,7 +265,12 @@ export class BatchRunner {
     for (let attempt = 0; attempt < 5; attempt++) {
       const next = { ...patch };
       if (current.status === BatchStatus.CANCELLING && (next.status === BatchStatus.VALIDATING || next.status === BatchStatus.IN_PROGRESS)) delete next.status;
-      const updated = await em.nativeUpdate(Batch, { id: batch.id, version: current.version }, { ...next, version: current.version + 1, updatedAt: new Date() });
+      const finishing = next.status !== undefined && TERMINAL_BATCH_STATUSES.has(next.status) && !TERMINAL_BATCH_STATUSES.has(current.status);
+      const updated = await em.transactional(async (tx) => {
+        const count = await tx.nativeUpdate(Batch, { id: batch.id, version: current.version }, { ...next, version: current.version + 1, updatedAt: new Date() });
+        if (count > 0 && finishing) await this.options.onFinished?.(tx, Object.assign(Object.create(Batch.prototype) as Batch, current, next));
+        return count;
+      });
       if (updated > 0) {
         Object.assign(batch, current, next, { version: current.version + 1 });
         this.batches.publish(batch);

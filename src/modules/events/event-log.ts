@@ -41,10 +41,7 @@ export class EventLog {
 
   /** Transition hook: appends the change in the transition's own transaction. */
   readonly recordVideo = async (tx: EntityManager, _before: Video, after: Video, effects: TransitionEffects): Promise<void> => {
-    if (this.dialect === 'postgresql') {
-      await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [after.tenantId], 'all', tx.getTransactionContext());
-    }
-    const seq: unknown = await tx.insert(EventRecord, {
+    effects.eventSeq = await this.record(tx, {
       tenantId: after.tenantId,
       subject: EventSubject.VIDEO,
       subjectId: after.id,
@@ -54,9 +51,20 @@ export class EventLog {
       errorCode: after.errorCode ?? null,
       occurredAt: after.updatedAt,
     });
-    // PostgreSQL returns bigint keys as strings; the cursor arithmetic wants a number.
-    effects.eventSeq = Number(seq);
   };
+
+  /**
+   * Appends an event in `tx` (the transaction of the change it records) and returns its `seq`;
+   * call {@link announce} with it after commit.
+   */
+  async record(tx: EntityManager, event: Omit<EventRecord, 'seq'>): Promise<number> {
+    if (this.dialect === 'postgresql') {
+      await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [event.tenantId], 'all', tx.getTransactionContext());
+    }
+    const seq: unknown = await tx.insert(EventRecord, event);
+    // PostgreSQL returns bigint keys as strings; the cursor arithmetic wants a number.
+    return Number(seq);
+  }
 
   /** Tells streams of the tenant that something was appended (after commit). */
   announce(tenantId: string, seq: number): void {

@@ -4,7 +4,12 @@ import { TenantScoped } from '../../db/tenant-scoped';
 /** What kind of object an event is about. */
 export enum EventSubject {
   VIDEO = 'VIDEO',
+  /** An outbound webhook endpoint (disabled because it kept failing or answered 410). */
+  WEBHOOK_ENDPOINT = 'WEBHOOK_ENDPOINT',
 }
+
+/** GraphQL type name of each subject, for its global id. */
+export const SUBJECT_TYPE_NAMES: Record<EventSubject, string> = { VIDEO: 'Video', WEBHOOK_ENDPOINT: 'WebhookEndpoint' };
 
 /**
  * One committed state change, appended in the same transaction as the change. `seq` is the

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../graphql/context';
 import { expectGlobalId, PageArgs, toGlobalId } from '../../graphql/relay';
 import type { Video } from '../videos/video.entity';
 import { VIDEO_TYPE_NAME, VideoType } from '../videos/video.type';
-import { EventRecord, EventSubject } from './event.entity';
+import { EventRecord, EventSubject, SUBJECT_TYPE_NAMES } from './event.entity';
 import { eventCursor, parseEventCursor } from './event-log';
 import { EventConnection, EventType } from './event.type';
 
@@ -48,7 +48,7 @@ export class EventResolver {
 
   @FieldResolver(() => ID, { description: 'Global ID of the object.' })
   subjectId(@Root() event: EventRecord): string {
-    return toGlobalId(VIDEO_TYPE_NAME, event.subjectId);
+    return toGlobalId(SUBJECT_TYPE_NAMES[event.subject] ?? VIDEO_TYPE_NAME, event.subjectId);
   }
 
   @FieldResolver(() => VideoType, { nullable: true, description: 'The video, as it is now (null when deleted or not a video event).' })

@@ -1,6 +1,6 @@
 import { Length, Matches } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { MAX_PROMPT_LENGTH } from '../videos/video.inputs';
+import { MAX_PROMPT_LENGTH, WEBHOOK_URL_DESCRIPTION } from '../videos/video.inputs';
 
 @InputType('ExtendVideoInput')
 export class ExtendVideoInput {
@@ -17,4 +17,7 @@ export class ExtendVideoInput {
   @Field(() => String, { nullable: true, description: 'Makes retries safe: the same key with the same input returns the same extension.' })
   @Matches(/^[\x21-\x7e]{1,255}$/, { message: 'idempotencyKey must be 1 to 255 printable ASCII characters' })
   idempotencyKey?: string;
+
+  @Field(() => String, { nullable: true, description: WEBHOOK_URL_DESCRIPTION })
+  webhookUrl?: string;
 }

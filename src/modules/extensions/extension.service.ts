@@ -73,6 +73,7 @@ export class ExtensionService {
       storyboardId,
       idempotencyKey: input.idempotencyKey,
       retryOf,
+      webhookUrl: input.webhookUrl ? await this.videos.checkWebhookUrl(ctx, input.webhookUrl) : undefined,
       request: { videoId: source.id, prompt, seconds: input.seconds },
       attach: (created, em) => {
         em.create(Extension, {

@@ -44,6 +44,8 @@ export interface StoryboardDeps {
   pubsub: PubSub<Topics>;
   systemContext: SystemContext;
   logger: Logger;
+  /** Runs in the transaction that finishes a storyboard (outbound webhooks record their deliveries). */
+  onFinished?: (tx: EntityManager, storyboard: Storyboard, finalVideoId: string | undefined) => Promise<void>;
 }
 
 /**
@@ -193,7 +195,12 @@ export class StoryboardService {
   }
 
   private async finish(em: EntityManager, storyboard: Storyboard, patch: Partial<Storyboard>): Promise<TaskOutcome> {
-    const updated = await em.nativeUpdate(Storyboard, { id: storyboard.id, version: storyboard.version }, { ...patch, completedAt: new Date(), version: storyboard.version + 1, updatedAt: new Date() });
+    const changes = { ...patch, completedAt: new Date(), version: storyboard.version + 1, updatedAt: new Date() };
+    const updated = await em.transactional(async (tx) => {
+      const count = await tx.nativeUpdate(Storyboard, { id: storyboard.id, version: storyboard.version }, changes);
+      if (count > 0) await this.deps.onFinished?.(tx, Object.assign(Object.create(Storyboard.prototype) as Storyboard, storyboard, changes), patch.finalVideo?.id);
+      return count;
+    });
     if (updated === 0) return { retryInMs: 0 };
     this.publish(storyboard);
     return { done: true };

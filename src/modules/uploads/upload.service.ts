@@ -12,7 +12,7 @@ import { expectGlobalId, toGlobalId } from '../../graphql/relay';
 import type { Task } from '../../jobs/task.entity';
 import type { TaskOutcome, TaskQueue } from '../../jobs/task-queue';
 import type { LocalStorage } from '../../storage/local-storage';
-import { detectContent } from './content-type';
+import { type DetectedContent, detectContent } from './content-type';
 import { Upload, UploadKind } from './upload.entity';
 
 /** GraphQL/global type name of uploads. */
@@ -74,29 +74,48 @@ export class UploadService {
       if (!content) {
         throw new UploadRejected(415, 'UNSUPPORTED_MEDIA_TYPE', 'The file is not a PNG, JPEG or WebP image, an MP4 video or a JSON Lines batch file (checked by its content, not its name).');
       }
-      const em = forkForTenant(this.orm, viewer.tenantId);
-      const upload = em.create(Upload, {
-        tenantId: viewer.tenantId,
-        kind: content.kind,
-        contentType: content.contentType,
-        filename: received.filename.slice(0, 255),
-        bytes: received.bytes,
-        width: content.width,
-        height: content.height,
-        durationSeconds: content.durationSeconds,
-        storageKey: '',
-        expiresAt: new Date(Date.now() + this.config.ttlSeconds * 1000),
-      });
-      upload.storageKey = `${viewer.tenantId}/uploads/${upload.id}.${EXTENSIONS[content.contentType] ?? 'bin'}`;
-      await this.storage.adopt(temp, upload.storageKey);
-      await em.transactional(async (tx) => {
-        tx.persist(upload);
-        await this.queue.schedule(tx, { kind: UPLOAD_EXPIRE_TASK, subjectId: upload.id, tenantId: viewer.tenantId, runAt: upload.expiresAt.getTime() });
-      });
+      const upload = await this.store(viewer.tenantId, temp, content, received.filename, received.bytes);
       return view(upload);
     } finally {
       await rm(temp, { force: true });
     }
+  }
+
+  /**
+   * Keeps a checked temporary file as an upload of the tenant (moved into storage; expires unless
+   * a mutation uses it). Shared by `POST /uploads` and reference images fetched by URL.
+   */
+  async store(tenantId: string, temp: string, content: DetectedContent, filename: string, bytes: number): Promise<Upload> {
+    const em = forkForTenant(this.orm, tenantId);
+    const upload = em.create(Upload, {
+      tenantId,
+      kind: content.kind,
+      contentType: content.contentType,
+      filename: filename.slice(0, 255),
+      bytes,
+      width: content.width,
+      height: content.height,
+      durationSeconds: content.durationSeconds,
+      storageKey: '',
+      expiresAt: new Date(Date.now() + this.config.ttlSeconds * 1000),
+    });
+    upload.storageKey = `${tenantId}/uploads/${upload.id}.${EXTENSIONS[content.contentType] ?? 'bin'}`;
+    await this.storage.adopt(temp, upload.storageKey);
+    await em.transactional(async (tx) => {
+      tx.persist(upload);
+      await this.queue.schedule(tx, { kind: UPLOAD_EXPIRE_TASK, subjectId: upload.id, tenantId, runAt: upload.expiresAt.getTime() });
+    });
+    return upload;
+  }
+
+  /** Largest file accepted (`UPLOAD_MAX_BYTES`). */
+  get maxBytes(): number {
+    return this.config.maxBytes;
+  }
+
+  /** A temporary file path in storage (removed by the caller). */
+  tempFile(): Promise<string> {
+    return this.storage.tempFile();
   }
 
   /**

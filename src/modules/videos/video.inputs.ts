@@ -7,6 +7,9 @@ export const MAX_PROMPT_LENGTH = 32_000;
 
 /** Idempotency keys: printable, at most 255 characters. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+/** Description of the per-job `webhookUrl` inputs. */
+export const WEBHOOK_URL_DESCRIPTION =
+  'Called once when this job ends (video.completed, video.failed or video.cancelled), signed like endpoint webhooks with the tenant\'s `jobWebhookSecret`. https and a public address (http only in local mode).';
 const IDEMPOTENCY_DESCRIPTION =
   'Makes retries safe: the same key with the same input returns the same video; with a different input it is a CONFLICT. Printable ASCII, up to 255 characters, unique per tenant.';
 
@@ -32,6 +35,12 @@ export class CreateVideoInput {
   @Field(() => ID, { nullable: true, description: 'An image upload (POST /uploads) used as the first frame. Its width and height must equal `size`.' })
   inputReferenceUploadId?: string;
 
+  @Field(() => String, { nullable: true, description: 'An image URL (https, public address) fetched by the server and used like `inputReferenceUploadId`: PNG, JPEG or WebP of exactly `size`, at most UPLOAD_MAX_BYTES, no redirects. Give one of the two.' })
+  inputReferenceUrl?: string;
+
+  @Field(() => String, { nullable: true, description: WEBHOOK_URL_DESCRIPTION })
+  webhookUrl?: string;
+
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
   @Matches(IDEMPOTENCY_KEY, { message: 'idempotencyKey must be 1 to 255 printable ASCII characters' })
   idempotencyKey?: string;
@@ -49,6 +58,9 @@ export class RemixVideoInput {
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
   @Matches(IDEMPOTENCY_KEY, { message: 'idempotencyKey must be 1 to 255 printable ASCII characters' })
   idempotencyKey?: string;
+
+  @Field(() => String, { nullable: true, description: WEBHOOK_URL_DESCRIPTION })
+  webhookUrl?: string;
 }
 
 @InputType('EditVideoInput')
@@ -63,6 +75,9 @@ export class EditVideoInput {
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_DESCRIPTION })
   @Matches(IDEMPOTENCY_KEY, { message: 'idempotencyKey must be 1 to 255 printable ASCII characters' })
   idempotencyKey?: string;
+
+  @Field(() => String, { nullable: true, description: WEBHOOK_URL_DESCRIPTION })
+  webhookUrl?: string;
 }
 
 @InputType('DeleteVideoInput')

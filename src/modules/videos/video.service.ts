@@ -23,6 +23,8 @@ import type { ModelRouter } from '../models/model-router';
 import { Upload, UploadKind } from '../uploads/upload.entity';
 import type { TenantJobLimits } from '../tenants/job-limits';
 import type { UploadService } from '../uploads/upload.service';
+import type { ReferenceFetcher } from '../uploads/reference-url';
+import { JobWebhook } from '../webhook-endpoints/webhook-endpoint.entity';
 import { assetPrefix } from '../../jobs/custody';
 import { Video } from './video.entity';
 import { VideoOperation, VideoStatus } from './video.enums';
@@ -55,6 +57,8 @@ export interface NewJob {
   storyboardId?: string;
   /** The FAILED video this job submits again; its id replaces the request in the idempotency hash. */
   retryOf?: Video;
+  /** A checked per-job callback URL, told about the job's terminal state. */
+  webhookUrl?: string;
   /** Writes rows that belong to the job (an Extension record) in the same transaction as the job. */
   attach?: (video: Video, em: SqlEntityManager) => void;
 }
@@ -74,6 +78,9 @@ export interface VideoServiceDeps {
   transitions: VideoTransitions;
   storage: LocalStorage;
   logger: Logger;
+  /** Checks a URL a tenant wants called (the outbound webhooks' SSRF and scheme rules). */
+  checkWebhookTarget: (ctx: RequestContext, raw: string, field: string) => Promise<string>;
+  references: ReferenceFetcher;
 }
 
 /**
@@ -108,10 +115,33 @@ export class VideoService {
     catalog.checkOutput(resolved.spec, input.size, input.seconds);
     if (input.characterIds?.length) catalog.requireCapability(resolved.spec, 'characters', 'input.characterIds');
     if (input.inputReferenceUploadId) catalog.requireCapability(resolved.spec, 'referenceImages', 'input.inputReferenceUploadId');
+    if (input.inputReferenceUrl) {
+      if (input.inputReferenceUploadId) throw badInput('input.inputReferenceUrl', 'Give inputReferenceUploadId or inputReferenceUrl, not both.');
+      catalog.requireCapability(resolved.spec, 'referenceImages', 'input.inputReferenceUrl');
+    }
     const prompt = await this.deps.guardrails.prompt(input.prompt);
     const upstream = resolved.upstream;
     const characters = await this.deps.characters.requireForVideo(ctx, input.characterIds ?? [], prompt, upstream);
-    const inputReference = input.inputReferenceUploadId ? await this.requireReference(ctx, input.inputReferenceUploadId, input.size) : undefined;
+    const webhookUrl = input.webhookUrl ? await this.checkWebhookUrl(ctx, input.webhookUrl) : undefined;
+    const request = {
+      prompt,
+      model: input.model,
+      size: input.size,
+      seconds: input.seconds,
+      characterIds: input.characterIds,
+      inputReferenceUploadId: input.inputReferenceUploadId,
+      inputReferenceUrl: input.inputReferenceUrl,
+    };
+    // A retry of a job whose reference is fetched by URL returns the job without fetching again.
+    if (input.inputReferenceUrl) {
+      const replay = await replayIfKnown(ctx.em, Video, input.idempotencyKey, inputHash({ operation: VideoOperation.CREATE, ...request }));
+      if (replay) return replay;
+    }
+    const inputReference = input.inputReferenceUploadId
+      ? await this.requireReference(ctx, input.inputReferenceUploadId, input.size)
+      : input.inputReferenceUrl
+        ? await this.deps.references.fetch(ctx, input.inputReferenceUrl, input.size, 'input.inputReferenceUrl')
+        : undefined;
     return this.accept(ctx, {
       id,
       operation: VideoOperation.CREATE,
@@ -125,8 +155,14 @@ export class VideoService {
       inputReference,
       idempotencyKey: input.idempotencyKey,
       retryOf,
-      request: { prompt, model: input.model, size: input.size, seconds: input.seconds, characterIds: input.characterIds, inputReferenceUploadId: input.inputReferenceUploadId },
+      webhookUrl,
+      request,
     });
+  }
+
+  /** A per-job `webhookUrl` after the outbound webhook rules. @throws BAD_USER_INPUT naming `input.webhookUrl` */
+  async checkWebhookUrl(ctx: RequestContext, raw: string): Promise<string> {
+    return this.deps.checkWebhookTarget(ctx, raw, 'input.webhookUrl');
   }
 
   /** An image upload whose dimensions equal the requested size (the upstream uses it as the first frame). */
@@ -150,8 +186,10 @@ export class VideoService {
     const resolved = this.deps.router.resolveStored(ctx.warnings, source.resolvedModel ?? source.model, 'input.videoId');
     this.deps.router.catalog.requireCapability(resolved.spec, operation === VideoOperation.REMIX ? 'remix' : 'edits', 'input.videoId');
     const prompt = await this.deps.guardrails.prompt(input.prompt);
+    const webhookUrl = input.webhookUrl ? await this.checkWebhookUrl(ctx, input.webhookUrl) : undefined;
     return this.accept(ctx, {
       operation,
+      webhookUrl,
       prompt,
       model: source.model,
       resolved,
@@ -211,6 +249,7 @@ export class VideoService {
       em.create(VideoCharacter, { tenantId: viewer.tenantId, video, character, position });
     });
     this.deps.uploads.markUsed(job.inputReference ? [job.inputReference] : []);
+    if (job.webhookUrl) em.create(JobWebhook, { tenantId: viewer.tenantId, videoId: video.id, url: job.webhookUrl });
     job.attach?.(video, em);
     const task = this.deps.queue.leased(em, { kind: VideoTask.SUBMIT, subjectId: video.id, tenantId: viewer.tenantId });
     // The budget reservation and the job commit together: a refused reservation leaves no job.
@@ -232,6 +271,7 @@ export class VideoService {
     if (result.kind === 'failed' && !result.failure.retryable) {
       await em.transactional(async (tx) => {
         await tx.nativeDelete(Task, { subjectId: video.id });
+        await tx.nativeDelete(JobWebhook, { videoId: video.id });
         await tx.nativeDelete(Video, { id: video.id });
       });
       throw result.failure.error;
@@ -300,6 +340,7 @@ export class VideoService {
     }
     await ctx.em.transactional(async (tx) => {
       await tx.nativeDelete(Task, { subjectId: video.id });
+      await tx.nativeDelete(JobWebhook, { videoId: video.id });
       await tx.nativeDelete(Video, { id: video.id });
     });
     await this.deps.storage.remove(assetPrefix(video));

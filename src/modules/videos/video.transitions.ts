@@ -9,6 +9,8 @@ import type { TransitionPlan } from './video.state';
 export interface TransitionEffects {
   /** Cursor of the event-log entry recorded for the change. */
   eventSeq?: number;
+  /** Outbound webhook deliveries recorded for the change (the worker is woken to send them). */
+  outboundDeliveries?: number;
 }
 
 /** Runs inside the transition's transaction after the row changed (e.g. to append to the event log). */

@@ -50,6 +50,8 @@ export type CreateVideoInput = {
   idempotencyKey?: string | null | undefined;
   /** An image upload (POST /uploads) used as the first frame. Its width and height must equal `size`. */
   inputReferenceUploadId?: string | number | null | undefined;
+  /** An image URL (https, public address) fetched by the server and used like `inputReferenceUploadId`: PNG, JPEG or WebP of exactly `size`, at most UPLOAD_MAX_BYTES, no redirects. Give one of the two. */
+  inputReferenceUrl?: string | null | undefined;
   /** A model alias (`sora-2`, `sora-2-pro`) or snapshot; see `models`. */
   model?: string;
   /** What to render: shot, subject, action, setting, lighting. 1 to 32000 characters. */
@@ -58,6 +60,8 @@ export type CreateVideoInput = {
   seconds?: number;
   /** `WIDTHxHEIGHT`; which sizes a model renders is listed in `models`. */
   size?: string;
+  /** Called once when this job ends (video.completed, video.failed or video.cancelled), signed like endpoint webhooks with the tenant's `jobWebhookSecret`. https and a public address (http only in local mode). */
+  webhookUrl?: string | null | undefined;
 };
 
 export type EditVideoInput = {
@@ -67,6 +71,8 @@ export type EditVideoInput = {
   prompt: string;
   /** The COMPLETED video to edit. */
   videoId: string | number;
+  /** Called once when this job ends (video.completed, video.failed or video.cancelled), signed like endpoint webhooks with the tenant's `jobWebhookSecret`. https and a public address (http only in local mode). */
+  webhookUrl?: string | null | undefined;
 };
 
 export type ExtendVideoInput = {
@@ -78,6 +84,8 @@ export type ExtendVideoInput = {
   seconds: number;
   /** The COMPLETED video to continue (an original or an earlier extension). */
   videoId: string | number;
+  /** Called once when this job ends (video.completed, video.failed or video.cancelled), signed like endpoint webhooks with the tenant's `jobWebhookSecret`. https and a public address (http only in local mode). */
+  webhookUrl?: string | null | undefined;
 };
 
 export type StoryboardSceneInput = {

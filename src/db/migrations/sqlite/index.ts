@@ -6,6 +6,7 @@ import { Migration20261121060517_lineage_and_assets } from './Migration202611210
 import { Migration20261121061831_batches } from './Migration20261121061831_batches';
 import { Migration20261121064223_models_and_budgets } from './Migration20261121064223_models_and_budgets';
 import { Migration20261121065746_api_keys } from './Migration20261121065746_api_keys';
+import { Migration20261201210808_outbound_webhooks } from './Migration20261201210808_outbound_webhooks';
 import { Migration20261201211020_cancel_retry_timings } from './Migration20261201211020_cancel_retry_timings';
 
 export const sqliteMigrations: MigrationObject[] = [
@@ -15,5 +16,6 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261121061831_batches', class: Migration20261121061831_batches },
   { name: 'Migration20261121064223_models_and_budgets', class: Migration20261121064223_models_and_budgets },
   { name: 'Migration20261121065746_api_keys', class: Migration20261121065746_api_keys },
+  { name: 'Migration20261201210808_outbound_webhooks', class: Migration20261201210808_outbound_webhooks },
   { name: 'Migration20261201211020_cancel_retry_timings', class: Migration20261201211020_cancel_retry_timings },
 ];
