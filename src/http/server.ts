@@ -44,6 +44,8 @@ export interface HttpServerOptions {
   bodyLimitBytes?: number;
   /** Runs before /graphql and /uploads: authentication and rate limits. */
   guard?: RequestHandler;
+  /** Runs before everything else on every request (request metrics). */
+  observe?: RequestHandler;
   /** Runs first on every request (CORS). */
   cors?: RequestHandler;
   /** Schema introspection (on by default: integrators generate clients from it). */
@@ -136,6 +138,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
   await apollo.start();
 
+  if (options.observe) app.use(options.observe);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : ulid();
