@@ -109,7 +109,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     formatError: createErrorFormatter(),
     parseOptions: { maxTokens: options.documentLimits.maxQueryTokens },
     includeStacktraceInErrorResponses: false,
-    csrfPrevention: true,
+    // CSRF prevention for POST is graphqlPreflight's (Apollo's would also demand a header on GET queries, which urql sends by default).
+    csrfPrevention: false,
     introspection: options.introspection ?? true,
     persistedQueries: { cache: options.persistedQueriesCache, ttl: 24 * 3600 },
     // Reelgraph owns the shutdown order (stop claiming work, drain, close the database); Apollo's
