@@ -33,6 +33,10 @@ describe.each(databaseKinds())('resuming the event stream after a cut socket (%s
     expect(after.length).toBeGreaterThanOrEqual(2);
     expect((await server.gql.data(LatestEventCursorDocument, {})).latestEventCursor).toBe(after[after.length - 1]);
     expect(await allEventsAfter((await server.gql.data(LatestEventCursorDocument, {})).latestEventCursor)).toEqual([]);
+    // The state carries the version of its latest event, so a client can tell which events it already holds.
+    const state = await server.gql.data<{ node: { version: number } }, { id: string }>('query ($id: ID!) { node(id: $id) { ... on Video { version } } }', { id: createVideo.video.id });
+    const { events } = await server.gql.data(ListEventsDocument, { first: 100, after: latestEventCursor, subjectId: createVideo.video.id });
+    expect(state.node.version).toBe(events.edges[events.edges.length - 1].node.version);
   }, 60_000);
 
   it('gets every event exactly once, in order, when the socket is cut mid-render', async () => {
