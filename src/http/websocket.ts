@@ -177,8 +177,6 @@ export function mountWebSocket(options: WebSocketOptions) {
           return true;
         },
         onClose: (ctx) => {
-          const open = connections.get(ctx.extra.socket)?.subscriptions.size ?? 0;
-          if (open > 0) options.metrics?.subscriptionsOpen.dec({ transport: 'websocket' }, open);
           connections.delete(ctx.extra.socket);
         },
         onSubscribe: async (ctx, id, payload) => {
@@ -197,6 +195,7 @@ export function mountWebSocket(options: WebSocketOptions) {
             return [operationError(error)];
           }
         },
+        // graphql-ws also calls this for each operation still open when the socket closes, so the gauge drops with the socket.
         onComplete: (ctx, id) => {
           const connection = connections.get(ctx.extra.socket);
           connection?.operations.delete(id);

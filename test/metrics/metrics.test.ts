@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { metricsAccess, routeLabel } from '../../src/metrics/metrics.routes';
 import { CreateVideoDocument, VideoUpdatedDocument } from '../generated/graphql';
 import { databaseKinds } from '../support/databases';
@@ -70,6 +72,20 @@ describe.each(databaseKinds())('/metrics (%s)', (db) => {
     expect(sample(body, 'reelgraph_task_queue_oldest_due_age_seconds')).toBeGreaterThanOrEqual(0);
     expect(sample(body, 'reelgraph_task_queue_oldest_due_age_seconds')).toBeLessThan(60);
   }, 90_000);
+
+  it('stops counting the subscriptions of a socket that drops without completing them', async () => {
+    let socket: WebSocket | undefined;
+    const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, on: { opened: (opened) => (socket = opened as WebSocket) } });
+    const open = () => scrape().then((r) => sample(r.body, 'reelgraph_subscriptions_open', { transport: 'websocket' }));
+    try {
+      for (const after of [null, null]) client.subscribe({ query: 'subscription ($after: String) { events(after: $after) { cursor } }', variables: { after } }, { next: () => {}, error: () => {}, complete: () => {} });
+      await eventually(async () => (await open()) === 2, { what: 'two open subscriptions' });
+      socket?.terminate();
+      await eventually(async () => (await open()) === 0, { what: 'the dropped socket\'s subscriptions to be uncounted' });
+    } finally {
+      await client.dispose();
+    }
+  });
 
   it('refuses a client forwarded by a proxy on this machine, and serves the same request without it', async () => {
     const forwarded = await scrape({ 'x-forwarded-for': '203.0.113.7' });
