@@ -45,6 +45,10 @@ import { persistentSecret } from './storage/secrets';
 import { WebBundle } from './studio/bundle';
 import { webRoutes } from './studio/web.routes';
 import type { Upstreams } from './upstream/upstreams';
+import { databaseGauges } from './metrics/database-gauges';
+import { graphqlMetricsPlugin } from './metrics/graphql-metrics';
+import { Metrics } from './metrics/metrics';
+import { httpMetrics, metricsRoutes } from './metrics/metrics.routes';
 
 /** A running Reelgraph instance. */
 export interface Reelgraph {
@@ -61,6 +65,8 @@ export interface Reelgraph {
   /** The embedded emulator, when no remote upstream is configured. */
   emulator?: Emulator;
   localTenant: Tenant;
+  /** This instance's Prometheus series (served at `/metrics`). */
+  metrics: Metrics;
   /** Parts tests and benchmarks look into. */
   internals: { pipeline: Pipeline; services: Services; auth: Authenticator; apiKeys: ApiKeyService; documents: DocumentCache; cohorts: SubscriptionCohorts; web: WebBundle };
   /** Graceful shutdown: drains HTTP and WebSocket, finishes in-flight tasks, closes connections. */
@@ -102,12 +108,15 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
   const db = await openDatabase(config.database, logger);
   cleanups.push(['database', () => db.orm.close(true)]);
   const localTenant = await ensureTenant(db.orm, LOCAL_TENANT_SLUG, 'Local');
+  const metrics = new Metrics(databaseGauges(db));
+  const stopCountingSql = db.queryLog.listen(metrics.countSql);
+  cleanups.push(['sql metrics', async () => void stopCountingSql()]);
 
   const bus = await createEventBus(config.redisUrl, logger);
   cleanups.push(['event bus', () => bus.close()]);
 
   const catalog = ModelCatalog.load(config.models.catalogFile);
-  const { upstreams, emulator } = await connectUpstreams(config, catalog, logger);
+  const { upstreams, emulator } = await connectUpstreams(config, catalog, logger, metrics);
   if (emulator) cleanups.push(['embedded emulator', () => emulator.close()]);
 
   const storage = new LocalStorage(path.join(config.dataDir, 'media'));
@@ -174,13 +183,14 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     webSocketMaxPayloadBytes: config.websocket.maxPayloadBytes,
     context: async (_req, res) => contextFor(res.locals.viewer as Viewer, res.locals.requestId as string),
     guard: requestGuard(auth, limiter),
+    observe: httpMetrics(metrics),
     cors: cors(config.security.corsOrigins),
     introspection: config.security.introspection,
     bodyLimitBytes: config.security.bodyLimitBytes,
     timeouts: { headersMs: config.http.headersTimeoutMs, requestMs: config.http.requestTimeoutMs, bodyIdleMs: config.http.bodyIdleTimeoutMs, keepAliveMs: config.http.keepAliveTimeoutMs, uploadMs: config.uploads.timeoutMs },
     persistedQueriesCache: bus.redis ? new RedisKeyValueCache(bus.redis) : undefined,
     documentLimits: limits,
-    plugins: [queryLimitsPlugin(limits, limiter), responseSizePlugin(security.maxResponseBytes)],
+    plugins: [queryLimitsPlugin(limits, limiter), responseSizePlugin(security.maxResponseBytes), graphqlMetricsPlugin(metrics)],
     pages: [webRoutes({ bundle: web, explorer: config.explorer, mediaOrigin: () => mediaOrigin(publicUrl) })],
     webSocket: mountWebSocket({
       logger: logger.child({ component: 'ws' }),
@@ -194,6 +204,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
       keepAliveMs: config.websocket.keepAliveMs,
       documents: internals.documents,
       cohorts: internals.cohorts,
+      metrics,
       gate: new WebSocketGate({
         origins,
         maxPayloadBytes: config.websocket.maxPayloadBytes,
@@ -207,7 +218,8 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
         { name: 'database', check: async () => void (await db.orm.em.getConnection().execute('select 1', [], 'all')) },
         { name: 'upstream', check: () => upstreams.default.ping() },
       ], logger.child({ component: 'readiness' })),
-      webhookRoutes(webhooks, () => worker.kick(), logger.child({ component: 'webhooks' })),
+      webhookRoutes(webhooks, () => worker.kick(), logger.child({ component: 'webhooks' }), metrics),
+      metricsRoutes(metrics, config.metricsToken, logger.child({ component: 'metrics' })),
       uploadRoutes(services.uploads, origins, logger.child({ component: 'uploads' })),
       mediaRoutes(storage, signer),
     ],
@@ -230,7 +242,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     logger.info(`Local mode: no API keys exist, so requests without a key act as tenant '${localTenant.slug}' (admin). Create a key with \`npm run keys -- create --tenant <slug>\` to require keys.`);
   }
   let stopped: Promise<void> | undefined;
-  return { config, logger, origin: server.origin, publicUrl, db, bus, upstreams, worker, emulator, localTenant, internals, stop: () => (stopped ??= cleanup()) };
+  return { config, logger, origin: server.origin, publicUrl, db, bus, upstreams, worker, emulator, localTenant, metrics, internals, stop: () => (stopped ??= cleanup()) };
 }
 
 /** The origin of the public URL media links use (PUBLIC_URL may point at another host than the pages). */

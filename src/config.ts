@@ -26,6 +26,8 @@ export interface Config {
   upstream: UpstreamConfig;
   /** `OPENAI_WEBHOOK_SECRET` (`whsec_…`): verifies upstream webhooks. Generated in embedded mode. */
   webhookSecret: string | undefined;
+  /** `METRICS_TOKEN`: when set, `/metrics` requires `Authorization: Bearer <token>`; unset, it answers loopback clients only. */
+  metricsToken: string | undefined;
   /** `MEDIA_SIGNING_SECRET`: HMAC key for media URLs. Generated once and kept under DATA_DIR when unset. */
   mediaSigningSecret: string | undefined;
   /** `MEDIA_URL_TTL_SECONDS` (3600): longest lifetime of a signed media URL. */
@@ -272,6 +274,7 @@ export function loadConfig(env: Env = process.env): Config {
       submitAttempts: read.int('JOB_SUBMIT_ATTEMPTS', 8, 1, 100),
       batchConcurrency: read.int('BATCH_CONCURRENCY', 8, 1, 256),
     },
+    metricsToken: read.optional('METRICS_TOKEN'),
     security: {
       allowAnonymous: read.bool('ALLOW_ANONYMOUS', false),
       operatorTenant: read.string('OPERATOR_TENANT', 'local'),

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { type Config, ConfigError } from '../config';
 import { type Emulator, startEmulator } from '../emulator';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics/metrics';
 import type { ModelCatalog } from '../modules/models/catalog';
 import { UpstreamClient } from '../upstream/client';
 import { Upstreams } from '../upstream/upstreams';
@@ -14,16 +15,17 @@ export const DEFAULT_UPSTREAM = 'default';
  * or, with no key, the embedded emulator on a loopback port; every other upstream has its own
  * base URL and reads its key from the variable the catalog names.
  */
-export async function connectUpstreams(config: Config, catalog: ModelCatalog, logger: Logger): Promise<{ upstreams: Upstreams; emulator?: Emulator }> {
+export async function connectUpstreams(config: Config, catalog: ModelCatalog, logger: Logger, metrics?: Metrics): Promise<{ upstreams: Upstreams; emulator?: Emulator }> {
+  const observed = (name: string) => (metrics ? { onCall: (outcome: string, seconds: number) => metrics.observeUpstream(name, outcome, seconds) } : {});
   const missing = catalog.data.upstreams.filter((u) => u.name !== DEFAULT_UPSTREAM && !process.env[u.apiKeyEnv as string]);
   if (missing.length > 0) {
     throw new ConfigError(missing.map((u) => `${u.apiKeyEnv} must hold the API key of upstream '${u.name}' (named in the model catalog)`));
   }
   const clients = catalog.data.upstreams
     .filter((u) => u.name !== DEFAULT_UPSTREAM)
-    .map((u) => new UpstreamClient({ name: u.name, baseURL: u.baseUrl as string, apiKey: process.env[u.apiKeyEnv as string] as string }));
+    .map((u) => new UpstreamClient({ name: u.name, baseURL: u.baseUrl as string, apiKey: process.env[u.apiKeyEnv as string] as string, ...observed(u.name) }));
   if (config.upstream.mode === 'remote') {
-    clients.push(new UpstreamClient({ name: DEFAULT_UPSTREAM, baseURL: config.upstream.baseURL, apiKey: config.upstream.apiKey }));
+    clients.push(new UpstreamClient({ name: DEFAULT_UPSTREAM, baseURL: config.upstream.baseURL, apiKey: config.upstream.apiKey, ...observed(DEFAULT_UPSTREAM) }));
     return { upstreams: new Upstreams(clients, DEFAULT_UPSTREAM) };
   }
   const emulator = await startEmulator({
@@ -36,6 +38,6 @@ export async function connectUpstreams(config: Config, catalog: ModelCatalog, lo
     timing: { minRenderMs: config.emulator.minRenderMs },
     logger: logger.child({ component: 'emulator' }),
   });
-  clients.push(new UpstreamClient({ name: DEFAULT_UPSTREAM, baseURL: emulator.baseURL, apiKey: 'reelgraph-embedded' }));
+  clients.push(new UpstreamClient({ name: DEFAULT_UPSTREAM, baseURL: emulator.baseURL, apiKey: 'reelgraph-embedded', ...observed(DEFAULT_UPSTREAM) }));
   return { upstreams: new Upstreams(clients, DEFAULT_UPSTREAM), emulator };
 }

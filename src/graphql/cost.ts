@@ -37,7 +37,7 @@ export const ROOT_FIELD_BASE_COST: Readonly<Record<string, number>> = { spend: 5
 
 /** What one pass over an operation finds. */
 export interface OperationMeasure {
-  /** Deepest field nesting, introspection's own nesting (`__schema`, `__type`) not counted. */
+  /** Deepest field nesting; `__schema` and `__type` selections are not counted. */
   depth: number;
   /** Computed cost (see {@link measureOperation}). */
   cost: number;
@@ -120,6 +120,10 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
         if (hit) throw badInput(hit.field, controlCharacterMessage(hit));
       }
     }
+    // Schema introspection reads the in-memory schema, not the database: its selections (deeply
+    // nested `ofType` chains in every standard tool's query) are exempt from cost and depth and not
+    // even walked. The document's byte and token limits still bound them.
+    if (definition === SchemaMetaFieldDef || definition === TypeMetaFieldDef) return zero;
     const type = getNamedType(definition.type);
     const introspection = name.startsWith('__');
     const child = node.selectionSet && !isLeafType(type) ? selectionSet(type as GraphQLCompositeType, node.selectionSet) : zero;

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 
 /** Whether an IP address is this machine's (IPv4 127/8, IPv6 ::1, or IPv4-mapped 127/8). */
-function isLoopbackAddress(address: string): boolean {
+export function isLoopbackAddress(address: string): boolean {
   return address === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(address);
 }
 

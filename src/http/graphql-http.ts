@@ -76,8 +76,36 @@ function parameters(req: Request): { query?: unknown; extensions?: unknown } | u
   return req.body !== null && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : undefined;
 }
 
+/** Content types a browser sends cross-site without a CORS preflight (the Fetch spec's CORS-safelisted ones). */
+const SIMPLE_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+
+/** Headers that make a browser preflight the request; sending either proves the caller is not a plain cross-site form or link. */
+export const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-apollo-operation-name'] as const;
+
+/**
+ * CSRF prevention, as Apollo's `csrfPrevention` checks it, but for POST only. A POST a browser
+ * would send cross-site without a preflight (no content type, or a simple one) is refused unless
+ * it carries a preflight header: it could run a mutation with a loopback page's local-mode
+ * authority. GET is left alone: Apollo runs only queries over GET (a mutation is refused with 405),
+ * queries change nothing, and a cross-site page cannot read the answer without CORS — so urql's and
+ * graphql-request's GET queries work without a custom header.
+ */
+export function csrfRefusal(req: Pick<Request, 'method' | 'headers'>): AppError | undefined {
+  if (req.method === 'GET' || req.method === 'HEAD') return undefined;
+  const contentType = req.headers['content-type'];
+  if (contentType !== undefined && !SIMPLE_CONTENT_TYPES.has(contentType.split(';', 1)[0].trim().toLowerCase())) return undefined;
+  if (PREFLIGHT_HEADERS.some((name) => (req.headers[name] ?? '').length > 0)) return undefined;
+  return new AppError(
+    ErrorCode.BAD_REQUEST,
+    `This POST was blocked as a potential cross-site request forgery (CSRF): send it with content-type application/json (or application/graphql-response+json), or add a non-empty ${PREFLIGHT_HEADERS.join(' or ')} header.`,
+    { field: 'content-type' },
+  );
+}
+
 /** Why a request is refused before Apollo sees it, or undefined when it may go on. */
 function refusal(req: Request, limits: Pick<QueryLimits, 'maxQueryBytes'>): AppError | undefined {
+  const csrf = csrfRefusal(req);
+  if (csrf) return csrf;
   if (Array.isArray(req.body)) {
     return new AppError(ErrorCode.BAD_REQUEST, 'Batched requests (a JSON array) are not supported: send one operation per request, or put several root fields in one operation.');
   }
@@ -107,7 +135,7 @@ function refusal(req: Request, limits: Pick<QueryLimits, 'maxQueryBytes'>): AppE
 
 /**
  * Runs on /graphql after the JSON body parser and before Apollo: refuses what is not one GraphQL
- * request Reelgraph serves — a batch, query text over the byte limit (before it is parsed or
+ * request Reelgraph serves — a POST that could be a cross-site forgery, a batch, query text over the byte limit (before it is parsed or
  * registered as a persisted query), a persisted query of another version or whose hash is not
  * its query's — with 400, a stable code and what to change, logged once at info.
  */

@@ -46,6 +46,8 @@ export interface HttpServerOptions {
   bodyLimitBytes?: number;
   /** Runs before /graphql and /uploads: authentication and rate limits. */
   guard?: RequestHandler;
+  /** Runs before everything else on every request (request metrics). */
+  observe?: RequestHandler;
   /** Runs first on every request (CORS). */
   cors?: RequestHandler;
   /** Schema introspection (on by default: integrators generate clients from it). */
@@ -109,7 +111,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     formatError: createErrorFormatter(),
     parseOptions: { maxTokens: options.documentLimits.maxQueryTokens },
     includeStacktraceInErrorResponses: false,
-    csrfPrevention: true,
+    // CSRF prevention for POST is graphqlPreflight's (Apollo's would also demand a header on GET queries, which urql sends by default).
+    csrfPrevention: false,
     introspection: options.introspection ?? true,
     persistedQueries: { cache: options.persistedQueriesCache, ttl: 24 * 3600 },
     // Reelgraph owns the shutdown order (stop claiming work, drain, close the database); Apollo's
@@ -138,6 +141,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
   await apollo.start();
 
+  if (options.observe) app.use(options.observe);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : ulid();

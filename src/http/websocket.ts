@@ -13,6 +13,7 @@ import { AUTH_MESSAGES, type Authenticator } from './auth';
 import { rateKey } from './guard';
 import type { RateLimiter } from './rate-limit';
 import type { WebSocketGate } from './ws-gate';
+import type { Metrics } from '../metrics/metrics';
 
 /**
  * Close codes Reelgraph uses on the WebSocket, beyond the graphql-transport-ws ones
@@ -47,6 +48,8 @@ export interface WebSocketOptions {
   cohorts: SubscriptionCohorts;
   /** The same error policy as HTTP: stable codes kept, unexpected errors masked. */
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  /** Open subscriptions and refusals are counted here. */
+  metrics?: Metrics;
   /** Origin checks, the per-address limit of unauthenticated connections and the pre-auth message size. */
   gate: WebSocketGate;
 }
@@ -56,6 +59,8 @@ interface Connection {
   viewer: Viewer;
   /** Open operations: id → request id (`ws-…`), so their error lines carry it. */
   operations: Map<string, string>;
+  /** Ids of its open subscriptions (counted in `reelgraph_subscriptions_open`). */
+  subscriptions: Set<string>;
 }
 
 function refusal(error: AppError): GraphQLError[] {
@@ -128,6 +133,10 @@ export function mountWebSocket(options: WebSocketOptions) {
       }
       const requestId = `ws-${id}-${ulid().slice(-8)}`;
       connection.operations.set(id, requestId);
+      if (operation.operation === 'subscription') {
+        connection.subscriptions.add(id);
+        options.metrics?.subscriptionsOpen.inc({ transport: 'websocket' });
+      }
       return {
         schema,
         document: cached.document,
@@ -164,7 +173,7 @@ export function mountWebSocket(options: WebSocketOptions) {
             return false;
           }
           options.gate.authenticated(socket, request);
-          connections.set(socket, { viewer: result.viewer, operations: new Map() });
+          connections.set(socket, { viewer: result.viewer, operations: new Map(), subscriptions: new Set() });
           return true;
         },
         onClose: (ctx) => {
@@ -186,8 +195,11 @@ export function mountWebSocket(options: WebSocketOptions) {
             return [operationError(error)];
           }
         },
+        // graphql-ws also calls this for each operation still open when the socket closes, so the gauge drops with the socket.
         onComplete: (ctx, id) => {
-          connections.get(ctx.extra.socket)?.operations.delete(id);
+          const connection = connections.get(ctx.extra.socket);
+          connection?.operations.delete(id);
+          if (connection?.subscriptions.delete(id)) options.metrics?.subscriptionsOpen.dec({ transport: 'websocket' });
         },
         onNext: (_ctx, _id, _payload, args, result) => {
           if (!result.errors?.length) return undefined;
@@ -196,11 +208,14 @@ export function mountWebSocket(options: WebSocketOptions) {
           return { ...result, errors: runWithRequestId(requestId, () => errors.map((error) => options.formatError(error.toJSON(), error))) };
         },
         onError: (ctx, id, _payload, errors) => {
-          const operations = connections.get(ctx.extra.socket)?.operations;
+          const connection = connections.get(ctx.extra.socket);
+          const operations = connection?.operations;
           const requestId = operations?.get(id) ?? `ws-${id}`;
           operations?.delete(id);
+          if (connection?.subscriptions.delete(id)) options.metrics?.subscriptionsOpen.dec({ transport: 'websocket' });
           return runWithRequestId(requestId, () => {
             const formatted = errors.map((error) => options.formatError(error.toJSON(), error));
+            options.metrics?.countErrors(formatted.map((e) => String(e.extensions?.code)));
             // A client's mistake, once, without a stack: the socket and its other operations go on.
             options.logger.info({ operationId: id, codes: formatted.map((e) => e.extensions?.code) }, 'WebSocket operation refused');
             return formatted;

@@ -65,6 +65,24 @@ export interface UpstreamClientOptions {
   maxRetries?: number;
   /** Per-request timeout. Default 60 s. */
   timeoutMs?: number;
+  /** Told about every HTTP call the SDK makes (retries included): outcome `2xx`/`4xx`/`5xx`/…, or `network` when no response came. */
+  onCall?: (outcome: string, seconds: number) => void;
+}
+
+/** `fetch` that reports each call's outcome and latency. */
+function observedFetch(onCall: NonNullable<UpstreamClientOptions['onCall']>): typeof fetch {
+  return async (input, init) => {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const response = await fetch(input, init);
+      onCall(`${Math.floor(response.status / 100)}xx`, seconds());
+      return response;
+    } catch (error) {
+      onCall('network', seconds());
+      throw error;
+    }
+  };
 }
 
 /**
@@ -83,6 +101,7 @@ export class UpstreamClient {
       baseURL: options.baseURL,
       maxRetries: options.maxRetries ?? 2,
       timeout: options.timeoutMs ?? 60_000,
+      ...(options.onCall ? { fetch: observedFetch(options.onCall) } : {}),
     });
   }
 

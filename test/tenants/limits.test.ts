@@ -95,7 +95,7 @@ describe('query limits', () => {
   });
 
   it('keeps CSRF prevention on: a simple cross-site request without a preflight is refused', async () => {
-    const response = await fetch(`${server.graphqlUrl}?query=${encodeURIComponent('{ videos { nodes { id } } }')}`, { headers: { 'content-type': 'text/plain' } });
+    const response = await fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ videos { nodes { id } } }' }) });
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/CSRF/i);
   });

@@ -79,6 +79,11 @@ export class EventLog {
     return toPage(rows, size, Boolean(args.after), eventCursor);
   }
 
+  /** Cursor of the viewer's newest event (the start of the log when it has none). */
+  async latestCursor(ctx: RequestContext): Promise<string> {
+    return eventCursor({ seq: await this.latest(ctx.em) });
+  }
+
   /**
    * Replays the events after `after`, then follows new ones as they commit. Without `after` it
    * starts at the present. Live notifications only say "look again"; the rows are always read

@@ -24,6 +24,14 @@ export class EventResolver {
     return ctx.streams.events.list(ctx, { ...page, subjectId: subjectOf(subjectId) });
   }
 
+  @Query(() => String, {
+    description:
+      'Cursor of the newest event now (the start of the log when there is none). Ask for it first, next to the state you render, then subscribe to `events(after:)` with it: nothing that commits after this read is missed. An event that also shows in that state comes again; skip events whose `version` is not above the version you hold.',
+  })
+  async latestEventCursor(@Ctx() ctx: RequestContext): Promise<string> {
+    return ctx.streams.events.latestCursor(ctx);
+  }
+
   @Subscription(() => EventType, {
     name: 'events',
     description: 'Events as they commit. With `after`, first replays everything after that cursor, so a client that reconnects with its last cursor misses nothing and sees nothing twice.',

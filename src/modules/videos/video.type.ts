@@ -47,6 +47,9 @@ export class VideoType extends NodeInterface {
   @Field(() => Int, { description: '0 to 100. Never decreases.' })
   progress!: number;
 
+  @Field(() => Int, { description: 'Increases by one with every state change; matches `Event.version`, so a client holding this state can skip older events.' })
+  version!: number;
+
   @Field()
   prompt!: string;
 
