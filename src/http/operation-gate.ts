@@ -1,5 +1,5 @@
 import { type ExecutionArgs, GraphQLError, type GraphQLSchema, getOperationAST, type OperationTypeNode } from 'graphql';
-import { ErrorCode } from '../errors';
+import { AppError, ErrorCode } from '../errors';
 import type { RequestContext, Viewer } from '../graphql/context';
 import type { DocumentCache } from '../graphql/document-cache';
 import { checkQuery, type QueryLimits } from '../graphql/limits';
@@ -83,11 +83,22 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     }
     // checkQuery also coerces the variables, so a missing or mistyped one is the client's
     // BAD_USER_INPUT naming it (as over HTTP), not a failure later.
+    let measured;
     try {
-      checkQuery(schema, cached.document, operation, request.variables ?? undefined, options.limits);
+      measured = checkQuery(schema, cached.document, operation, request.variables ?? undefined, options.limits);
     } catch (error) {
       if (error instanceof GraphQLError) return refused(400, error);
       throw error;
+    }
+    // Each mutation beyond the first takes one more token, as over HTTP: aliasing many mutations
+    // into one operation does not multiply the rate.
+    if (measured.mutations > 1) {
+      const extra = await options.limiter.take(rateKey(viewer), measured.mutations - 1);
+      if (!extra.allowed) {
+        const seconds = Math.ceil(extra.retryAfterMs / 1000);
+        const message = `This operation has ${measured.mutations} mutations, more than the API key's rate allows now; retry in ${seconds} s or send fewer per operation.`;
+        return refused(429, new AppError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds: seconds, mutations: measured.mutations }));
+      }
     }
     return {
       admitted: true,
