@@ -301,7 +301,7 @@ export class SseTransport {
       return { data: null, errors: admission.errors };
     }
     if (admission.kind === OperationTypeNode.MUTATION && req.method === 'GET') {
-      const error = new AppError(ErrorCode.BAD_USER_INPUT, 'Mutations cannot be sent with GET: POST them with a JSON body.', { field: 'method', allowed: ['POST'] });
+      const error = new AppError(ErrorCode.BAD_REQUEST, 'Mutations cannot be sent with GET: POST them with a JSON body.', { allowed: ['POST'] });
       if (!reservation) return this.envelope(call, 405, 'Method Not Allowed', [error], { allow: 'POST' });
       return { data: null, errors: [error] };
     }
