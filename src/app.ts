@@ -26,6 +26,7 @@ import { healthRoutes } from './http/health.routes';
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter, UNLIMITED } from './http/rate-limit';
 import { mediaRoutes } from './http/media.routes';
 import { startHttpServer } from './http/server';
+import { SseTransport } from './http/sse';
 import { mountWebSocket } from './http/websocket';
 import { OriginPolicy } from './http/origin';
 import { WebSocketGate } from './http/ws-gate';
@@ -68,7 +69,7 @@ export interface Reelgraph {
   /** This instance's Prometheus series (served at `/metrics`). */
   metrics: Metrics;
   /** Parts tests and benchmarks look into. */
-  internals: { pipeline: Pipeline; services: Services; auth: Authenticator; apiKeys: ApiKeyService; documents: DocumentCache; cohorts: SubscriptionCohorts; web: WebBundle };
+  internals: { pipeline: Pipeline; services: Services; auth: Authenticator; apiKeys: ApiKeyService; documents: DocumentCache; cohorts: SubscriptionCohorts; web: WebBundle; sse: SseTransport };
   /** Graceful shutdown: drains HTTP and WebSocket, finishes in-flight tasks, closes connections. */
   stop(): Promise<void>;
 }
@@ -139,7 +140,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
   const auth = await startAuthenticator(config, apiKeys, localViewer, bus, logger);
   cleanups.push(['authenticator', async () => auth.stop()]);
   const limiter = rateLimiter(config, bus);
-  // Browser origins allowed on the WebSocket and /uploads; the bound origin is known once listening.
+  // Browser origins allowed on the WebSocket, SSE and /uploads; the bound origin is known once listening.
   let serverOrigin: string | undefined;
   const origins = new OriginPolicy({ configured: config.security.corsOrigins, own: () => [serverOrigin, config.publicUrl], localMode: () => auth.localMode });
 
@@ -173,7 +174,25 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     maxMutations: security.maxMutationsPerRequest,
   };
   const web = new WebBundle(logger.child({ component: 'web' }));
-  const internals: Reelgraph['internals'] = { pipeline, services, auth, apiKeys, documents: new DocumentCache(schema, limits), cohorts: new SubscriptionCohorts(), web };
+  const documents = new DocumentCache(schema, limits);
+  const cohorts = new SubscriptionCohorts();
+  const sse = new SseTransport({
+    logger: logger.child({ component: 'sse' }),
+    auth,
+    limiter,
+    limits,
+    documents,
+    cohorts,
+    context: contextFor,
+    formatError: createErrorFormatter(logger),
+    origins,
+    maxStreamsPerKey: config.sse.maxStreamsPerKey,
+    maxOperationsPerStream: security.maxSubscriptionsPerConnection,
+    keepAliveMs: config.sse.keepAliveMs,
+    reservationTimeoutMs: config.sse.reservationTimeoutMs,
+    bodyLimitBytes: security.bodyLimitBytes,
+  });
+  const internals: Reelgraph['internals'] = { pipeline, services, auth, apiKeys, documents, cohorts, sse, web };
 
   const server = await startHttpServer({
     schema,
@@ -202,8 +221,8 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
       formatError: createErrorFormatter(logger),
       connectionInitWaitTimeout: config.websocket.connectionInitTimeoutMs,
       keepAliveMs: config.websocket.keepAliveMs,
-      documents: internals.documents,
-      cohorts: internals.cohorts,
+      documents,
+      cohorts,
       metrics,
       gate: new WebSocketGate({
         origins,
@@ -213,6 +232,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
         logger: logger.child({ component: 'ws' }),
       }),
     }),
+    stream: sse.mount,
     routes: [
       healthRoutes([
         { name: 'database', check: async () => void (await db.orm.em.getConnection().execute('select 1', [], 'all')) },

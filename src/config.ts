@@ -44,6 +44,7 @@ export interface Config {
   jobs: JobsConfig;
   http: HttpConfig;
   websocket: WebSocketConfig;
+  sse: SseConfig;
   uploads: UploadsConfig;
   models: ModelsConfig;
   guardrails: GuardrailsConfig;
@@ -177,6 +178,16 @@ export interface WebSocketConfig {
   preAuthMaxPayloadBytes: number;
   /** `WS_PREAUTH_CONNECTIONS_PER_ADDRESS` (1024): unauthenticated connections one client address may hold; more upgrades get 429. */
   preAuthConnectionsPerAddress: number;
+}
+
+/** GraphQL over SSE tuning (`/graphql/stream`). */
+export interface SseConfig {
+  /** `MAX_SSE_STREAMS_PER_KEY` (50): event streams (and unconnected single-connection reservations) one API key may hold open. */
+  maxStreamsPerKey: number;
+  /** `SSE_KEEPALIVE_MS` (12000): interval of comment lines that keep idle streams (and proxies) alive. */
+  keepAliveMs: number;
+  /** `SSE_RESERVATION_TIMEOUT_MS` (10000): a single-connection reservation (PUT) whose stream is not opened in time is dropped. */
+  reservationTimeoutMs: number;
 }
 
 /** Options passed to the embedded emulator. */
@@ -328,6 +339,11 @@ export function loadConfig(env: Env = process.env): Config {
       maxPayloadBytes: read.int('WS_MAX_PAYLOAD_BYTES', bodyLimitBytes, 1024, 100 * 1024 * 1024),
       preAuthMaxPayloadBytes: read.int('WS_PREAUTH_MAX_PAYLOAD_BYTES', 16 * 1024, 512, 1024 * 1024),
       preAuthConnectionsPerAddress: read.int('WS_PREAUTH_CONNECTIONS_PER_ADDRESS', 1024, 1, 100_000),
+    },
+    sse: {
+      maxStreamsPerKey: read.int('MAX_SSE_STREAMS_PER_KEY', 50, 1, 100_000),
+      keepAliveMs: read.int('SSE_KEEPALIVE_MS', 12_000, 100, 300_000),
+      reservationTimeoutMs: read.int('SSE_RESERVATION_TIMEOUT_MS', 10_000, 100, 300_000),
     },
     emulator: {
       cachedRender: read.bool('EMULATOR_CACHED_RENDER', false),

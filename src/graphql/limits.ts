@@ -132,7 +132,7 @@ export function queryLimitsPlugin(limits: QueryLimits, limiter?: RateLimiter): A
         async didResolveOperation({ document, operation, request, schema, contextValue }) {
           if (!operation) return;
           if (operation.operation === 'subscription') {
-            throw withStatus(new AppError(ErrorCode.BAD_REQUEST, 'Subscriptions are served over WebSocket: connect to /graphql with the graphql-transport-ws protocol (e.g. graphql-ws). HTTP carries queries and mutations.'), 400);
+            throw withStatus(new AppError(ErrorCode.BAD_REQUEST, 'Subscriptions are served over WebSocket (connect to /graphql with the graphql-transport-ws protocol, e.g. graphql-ws) and over Server-Sent Events (/graphql/stream, e.g. graphql-sse). This endpoint carries queries and mutations.'), 400);
           }
           try {
             measured = checkQuery(schema, document, operation, request.variables, limits);

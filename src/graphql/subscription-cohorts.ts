@@ -20,8 +20,8 @@ export class SubscriptionCohorts {
   private readonly results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
   private readonly documentIds = new WeakMap<DocumentNode, number>();
   private nextDocumentId = 1;
-  /** Counters for metrics and tests: executions run, and results reused by a cohort member. */
-  readonly stats = { executions: 0, shared: 0 };
+  /** Counters for metrics and tests: executions run, results reused by a cohort member, and event streams open now. */
+  readonly stats = { executions: 0, shared: 0, active: 0 };
 
   /** graphql-ws `subscribe` hook: `graphql.subscribe`, with per-cohort execution of each event. */
   readonly subscribe = async (args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> => {
@@ -39,7 +39,9 @@ export class SubscriptionCohorts {
     context.release();
     if (!(Symbol.asyncIterator in source)) return source;
     const key = this.cohortKey(args, context);
-    return mapStream(source[Symbol.asyncIterator](), (payload) => this.resultFor(key, payload, args, context));
+    this.stats.active++;
+    const ended = () => void this.stats.active--;
+    return mapStream(source[Symbol.asyncIterator](), (payload) => this.resultFor(key, payload, args, context), ended);
   };
 
   private resultFor(key: string, payload: unknown, args: ExecutionArgs, context: RequestContext): Promise<ExecutionResult> {
@@ -79,17 +81,26 @@ export class SubscriptionCohorts {
 /**
  * Maps a stream's payloads to results. An iterator object rather than an async generator, so that
  * `return()` reaches the source at once even while a `next()` is waiting for the next event
- * (a generator would queue it behind that wait).
+ * (a generator would queue it behind that wait). `ended` runs once, however the stream ends.
  */
-function mapStream<T, R>(source: AsyncIterator<T>, map: (payload: T) => Promise<R>): AsyncGenerator<R> {
+function mapStream<T, R>(source: AsyncIterator<T>, map: (payload: T) => Promise<R>, ended: () => void): AsyncGenerator<R> {
+  let open = true;
+  const end = () => {
+    if (open) ended();
+    open = false;
+  };
   const close = async (): Promise<IteratorResult<R>> => {
+    end();
     await source.return?.();
     return { done: true, value: undefined };
   };
   const stream: AsyncGenerator<R> = {
     async next() {
       const item = await source.next();
-      if (item.done) return { done: true, value: undefined };
+      if (item.done) {
+        end();
+        return { done: true, value: undefined };
+      }
       try {
         return { done: false, value: await map(item.value) };
       } catch (error) {

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { AppError, ErrorCode } from '../errors';
 
 /** The answer to "may this caller do one more thing now?". */
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
@@ -89,6 +90,12 @@ export class RedisRateLimiter implements RateLimiter {
     )) as [number, number];
     return allowed === 1 ? { allowed: true } : { allowed: false, retryAfterMs: Math.max(1, wait) };
   }
+}
+
+/** The refusal of a caller that is over its rate, with the seconds to wait. */
+export function rateLimited(retryAfterMs: number): AppError {
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  return new AppError(ErrorCode.RATE_LIMITED, `Too many requests for this API key; retry in ${seconds} s.`, { retryAfterSeconds: seconds });
 }
 
 /** A limiter that allows everything (limits switched off). */

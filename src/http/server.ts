@@ -26,6 +26,9 @@ export type RouteMounter = (app: Express) => void;
 /** Attaches the WebSocket transport; returns its disposer. */
 export type WebSocketMounter = (wss: WebSocketServer, schema: GraphQLSchema) => { dispose(): Promise<void> | void };
 
+/** Mounts a streaming HTTP transport (GraphQL over SSE); returns its disposer, which ends its streams. */
+export type StreamMounter = (app: Express, schema: GraphQLSchema) => { dispose(): Promise<void> | void };
+
 /** Options of {@link startHttpServer}. */
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -38,6 +41,8 @@ export interface HttpServerOptions {
   webSocket?: WebSocketMounter;
   /** Largest WebSocket message, in bytes (ws would otherwise buffer up to 100 MiB). Default 1 MiB. */
   webSocketMaxPayloadBytes?: number;
+  /** Mounted before the guard: it authenticates and rate-limits each operation itself. */
+  stream?: StreamMounter;
   /** Extra Apollo plugins (limits, persisted queries, metrics). */
   plugins?: ApolloServerPlugin<RequestContext>[];
   /** Byte and token limits of query text, enforced before parsing. */
@@ -104,6 +109,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: options.webSocketMaxPayloadBytes ?? 1024 * 1024 });
   const ws = options.webSocket?.(wss, options.schema);
+  // Mounted with the routes below; drained with the WebSocket (open streams would hold the HTTP drain).
+  let stream: ReturnType<StreamMounter> | undefined;
 
   const apollo = new ApolloServer<RequestContext>({
     schema: options.schema,
@@ -121,7 +128,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.drainMs ?? 10_000 }),
       ApolloServerPluginLandingPageDisabled(),
-      { async serverWillStart() { return { async drainServer() { await ws?.dispose(); } }; } },
+      { async serverWillStart() { return { async drainServer() { await Promise.all([ws?.dispose(), stream?.dispose()]); } }; } },
       warningsPlugin,
       {
         async requestDidStart() {
@@ -157,6 +164,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   app.use(bodyTimeouts(options.timeouts));
   if (options.cors) app.use(options.cors);
   for (const mount of options.pages ?? []) mount(app);
+  stream = options.stream?.(app, options.schema);
   if (options.guard) app.use(['/graphql', '/uploads'], options.guard);
   // GraphQL first: it is most of the traffic, and express tries routes in order.
   app.use(

@@ -1,16 +1,15 @@
-import { type ExecutionArgs, type GraphQLFormattedError, GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
-import type { SubscribePayload } from 'graphql-ws';
+import { type GraphQLFormattedError, GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { AppError, ErrorCode } from '../errors';
 import type { RequestContext, Viewer } from '../graphql/context';
 import type { DocumentCache } from '../graphql/document-cache';
-import { checkQuery, type QueryLimits } from '../graphql/limits';
+import type { QueryLimits } from '../graphql/limits';
 import type { SubscriptionCohorts } from '../graphql/subscription-cohorts';
 import { ulid } from '../ids';
 import { type Logger, runWithRequestId } from '../logger';
 import { AUTH_MESSAGES, type Authenticator } from './auth';
-import { rateKey } from './guard';
+import { createOperationGate, operationError } from './operation-gate';
 import type { RateLimiter } from './rate-limit';
 import type { WebSocketGate } from './ws-gate';
 import type { Metrics } from '../metrics/metrics';
@@ -67,84 +66,22 @@ function refusal(error: AppError): GraphQLError[] {
   return [error];
 }
 
-/** The same error with a code, unless it has one: parse and validation errors carry none of their own. */
-function withCode(error: GraphQLError, code: string): GraphQLError {
-  if (typeof error.extensions.code === 'string') return error;
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
-}
-
-/** Why the variables do not fit the operation, one error per variable, each naming it (`field: variables.<name>`). */
-/**
- * What to answer an operation whose preparation threw: a GraphQLError of the client's request
- * (a limit the document cache or the query limits refused) is returned as it is; anything else
- * is a fault of the server, which the error policy logs and masks. Either way it is an `error`
- * message for that operation alone: throwing from a graphql-ws hook would close the socket with
- * 4500 and end every other subscription on it.
- */
-function operationError(error: unknown): GraphQLError {
-  if (error instanceof GraphQLError) return error;
-  return new GraphQLError('Internal server error.', { originalError: error instanceof Error ? error : new Error(String(error)) });
-}
-
 /**
  * graphql-ws (`graphql-transport-ws`) on the shared HTTP server. The viewer is resolved once per
  * connection from `connection_init` (close 4401 when the key is missing or invalid); each
- * operation is rate limited, measured against the query limits, capped per connection, and gets
- * its own context; documents come from a {@link DocumentCache}, so a re-subscribe does not
- * re-parse or re-validate, and events are executed once per cohort ({@link SubscriptionCohorts}).
+ * operation is capped per connection and passes the {@link createOperationGate | operation gate}
+ * (rate limit, cached document, variables and query limits, its own context), so a re-subscribe
+ * does not re-parse or re-validate, and events are executed once per cohort ({@link SubscriptionCohorts}).
  * Revoking a key closes its connections with 4401. A bad operation is answered with an `error`
  * for its id and never closes the socket. Before the handshake and until `connection_ack`, the
  * {@link WebSocketGate} applies Origin checks and the pre-auth limits.
  */
 export function mountWebSocket(options: WebSocketOptions) {
   return (wss: WebSocketServer, schema: GraphQLSchema) => {
-    const { documents } = options;
+    const gate = createOperationGate({ ...options, schema });
     const connections = new Map<WebSocket, Connection>();
     options.gate.install(wss);
 
-    /**
-     * Rate limit, document, operation, variables and query limits, in that order; each refusal is
-     * returned as the operation's errors with a stable code.
-     */
-    const prepare = async (connection: Connection, id: string, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
-      const decision = await options.limiter.take(rateKey(connection.viewer));
-      if (!decision.allowed) {
-        const seconds = Math.ceil(decision.retryAfterMs / 1000);
-        return refusal(new AppError(ErrorCode.RATE_LIMITED, `Too many requests for this API key; retry in ${seconds} s.`, { retryAfterSeconds: seconds }));
-      }
-      let cached;
-      try {
-        cached = documents.get(payload.query);
-      } catch (error) {
-        return [error instanceof GraphQLError ? withCode(error, 'GRAPHQL_PARSE_FAILED') : new GraphQLError('Could not parse the document.')];
-      }
-      if (cached.errors.length > 0) return cached.errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
-      const operation = getOperationAST(cached.document, payload.operationName);
-      if (!operation) {
-        const message = payload.operationName ? `No operation named '${payload.operationName}' in the document.` : 'The document has several operations: send operationName to pick one.';
-        return [new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'operationName' } })];
-      }
-      // checkQuery also coerces the variables, so a missing or mistyped one is the client's
-      // BAD_USER_INPUT naming it (as over HTTP), not a failure later.
-      try {
-        checkQuery(schema, cached.document, operation, payload.variables ?? undefined, options.limits);
-      } catch (error) {
-        return [operationError(error)];
-      }
-      const requestId = `ws-${id}-${ulid().slice(-8)}`;
-      connection.operations.set(id, requestId);
-      if (operation.operation === 'subscription') {
-        connection.subscriptions.add(id);
-        options.metrics?.subscriptionsOpen.inc({ transport: 'websocket' });
-      }
-      return {
-        schema,
-        document: cached.document,
-        operationName: payload.operationName,
-        variableValues: payload.variables,
-        contextValue: options.context(connection.viewer, requestId),
-      };
-    };
     options.auth.onRevoked((keyIds) => {
       for (const [socket, connection] of connections) {
         if (connection.viewer.keyId && keyIds.has(connection.viewer.keyId)) socket.close(CloseCode.Unauthorized, 'API key revoked');
@@ -190,7 +127,15 @@ export function mountWebSocket(options: WebSocketOptions) {
             return refusal(new AppError(ErrorCode.RATE_LIMITED, `This connection already has ${options.maxSubscriptions} subscriptions, the most allowed; complete one or open another connection.`, { limit: options.maxSubscriptions }));
           }
           try {
-            return await prepare(connection, id, payload);
+            const requestId = `ws-${id}-${ulid().slice(-8)}`;
+            const admission = await gate(connection.viewer, payload, requestId);
+            if (!admission.admitted) return admission.errors;
+            connection.operations.set(id, requestId);
+            if (getOperationAST(admission.args.document, admission.args.operationName)?.operation === 'subscription') {
+              connection.subscriptions.add(id);
+              options.metrics?.subscriptionsOpen.inc({ transport: 'websocket' });
+            }
+            return admission.args;
           } catch (error) {
             return [operationError(error)];
           }

@@ -22,15 +22,23 @@ export interface Subscription<T> {
   close(): void;
 }
 
+/** What runs an operation into a sink: a graphql-ws client, or a graphql-sse one (test/support/sse.ts). */
+export interface Subscriber {
+  subscribe(
+    request: { query: string; variables?: Record<string, unknown> },
+    sink: { next(message: { data?: unknown; errors?: readonly GraphQLFormattedError[] }): void; error(error: unknown): void; complete(): void },
+  ): () => void;
+}
+
 /** Subscribes with a typed document and collects every message. */
-export function subscribe<T, V extends Record<string, unknown>>(client: Client, document: TypedDocumentNode<T, V>, variables: V): Subscription<T> {
+export function subscribe<T, V extends Record<string, unknown>>(client: Subscriber, document: TypedDocumentNode<T, V>, variables: V): Subscription<T> {
   const values: T[] = [];
   const errors: GraphQLFormattedError[] = [];
   const waiters = new Set<() => void>();
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
   const notify = () => waiters.forEach((w) => w());
-  const dispose = client.subscribe<T>(
+  const dispose = client.subscribe(
     { query: print(document), variables },
     {
       next: (message) => {
