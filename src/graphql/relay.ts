@@ -60,16 +60,16 @@ export class PageArgs {
 
 @ObjectType({ description: 'Where a page sits in the whole list.' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'True when more items follow this page; pass `endCursor` as `after` to get them.' })
   hasNextPage!: boolean;
 
-  @Field()
+  @Field({ description: 'True when items precede this page (the page was asked for with `after`, or more items precede a page asked for with `last`); pass `startCursor` as `before` with `last` to get them.' })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Cursor of the first item of this page; null when the page is empty.' })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item of this page; null when the page is empty.' })
   endCursor!: string | null;
 }
 
@@ -128,24 +128,24 @@ export function toPage<T>(rows: T[], size: number, hasPrevious: boolean, cursorO
 
 /** Creates the `<Name>Connection` and `<Name>Edge` object types for a node type. */
 export function connectionType<T extends object>(nodeType: ClassType<T>, name: string, order = 'newest first'): ClassType<Page<T>> {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with the cursor that marks its position.` })
   class Edge {
-    @Field()
+    @Field({ description: 'Opaque position of this item; pass it as `after` (or `before`) to page from here.' })
     cursor!: string;
 
-    @Field(() => nodeType)
+    @Field(() => nodeType, { description: `The ${name} itself.` })
     node!: T;
   }
 
   @ObjectType(`${name}Connection`, { description: `A page of ${name} objects, ${order}.` })
   class Connection {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: 'The items of this page with their cursors, in the order of the connection.' })
     edges!: Edge[];
 
     @Field(() => [nodeType], { description: 'The nodes of `edges`, for clients that do not need cursors.' })
     nodes!: T[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Cursors and whether more items exist before or after this page.' })
     pageInfo!: PageInfo;
   }
 

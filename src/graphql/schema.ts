@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { type GraphQLSchema, isObjectType, lexicographicSortSchema, printSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type ContainerType } from 'type-graphql';
@@ -10,7 +10,7 @@ import { RESOLVERS } from '../modules';
  * resolver instances (with their services); the emitted SDL does not depend on it.
  */
 export async function buildReelgraphSchema(container: ContainerType): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [...RESOLVERS] as unknown as [Function, ...Function[]],
     container,
     // Required by type-graphql whenever subscriptions exist; ours bring their own `subscribe`
@@ -20,6 +20,39 @@ export async function buildReelgraphSchema(container: ContainerType): Promise<Gr
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
   });
+  describeRootTypes(schema);
+  inheritInterfaceDescriptions(schema);
+  return schema;
+}
+
+/** type-graphql has no option for the root types' descriptions, so they are set on the built types. */
+const ROOT_DESCRIPTIONS = {
+  query: 'Reads. Every list is a Relay connection (`first`/`after` or `last`/`before`, at most 100 per page); objects of other tenants never appear.',
+  mutation: 'Writes. Each takes one `input` and returns a payload; refused input names the field in `extensions.field` and changes nothing.',
+  subscription: 'Live updates over graphql-ws (WebSocket) or server-sent events: the current state first, then every change.',
+} as const;
+
+function describeRootTypes(schema: GraphQLSchema): void {
+  const roots = { query: schema.getQueryType(), mutation: schema.getMutationType(), subscription: schema.getSubscriptionType() };
+  for (const [kind, type] of Object.entries(roots)) {
+    if (type && !type.description) type.description = ROOT_DESCRIPTIONS[kind as keyof typeof ROOT_DESCRIPTIONS];
+  }
+}
+
+/**
+ * Copies an interface field's description to the implementing types' fields that have none:
+ * type-graphql does not, so every `Node.id` would otherwise be undocumented on the object types.
+ */
+function inheritInterfaceDescriptions(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type)) continue;
+    for (const iface of type.getInterfaces()) {
+      const inherited = iface.getFields();
+      for (const field of Object.values(type.getFields())) {
+        if (!field.description && inherited[field.name]?.description) field.description = inherited[field.name].description;
+      }
+    }
+  }
 }
 
 /** The SDL as committed in `schema/schema.graphql`: sorted, so diffs show real changes only. */

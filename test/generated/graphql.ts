@@ -6,16 +6,22 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** Orientation of the frame. */
 export type AspectRatio =
+  /** Wider than tall, e.g. 1280x720. */
   | 'LANDSCAPE_16_9'
+  /** Taller than wide, e.g. 720x1280. */
   | 'PORTRAIT_9_16';
 
 /** One video of a batch: the same fields as createVideo, plus your id for it. */
 export type BatchItemInput = {
   /** Your id for the item, unique within the batch (1 to 255 characters). */
   customId: string;
+  /** A model alias or snapshot, as in createVideo; the model must support batches (`capabilities.batch`). */
   model?: string;
+  /** What to render, as in createVideo (1 to 32,000 characters). */
   prompt: string;
+  /** Duration in seconds, one of the model's durations. */
   seconds?: number;
+  /** `WIDTHxHEIGHT`, one of the model's sizes. */
   size?: string;
 };
 
@@ -28,30 +34,44 @@ export type BatchMode =
 
 /** Lifecycle of a batch (as the upstream Batch API names it). */
 export type BatchStatus =
+  /** Ended after cancelBatch; unsent items are CANCELLED. */
   | 'CANCELLED'
+  /** cancelBatch was called; items already with the upstream are finishing. */
   | 'CANCELLING'
+  /** Ended with every item ended (some may have failed; see `counts` and `errors`); `resultsUrl` is set. */
   | 'COMPLETED'
+  /** An OFFLINE batch the upstream let expire before finishing (its 24 h window passed). */
   | 'EXPIRED'
+  /** The batch as a whole failed (see `errorMessage`), e.g. the upstream refused an OFFLINE batch. */
   | 'FAILED'
+  /** Every item has been sent; the results are being collected and the export written. */
   | 'FINALIZING'
+  /** Items are being submitted or rendered. */
   | 'IN_PROGRESS'
+  /** Accepted; items are being checked and created, nothing submitted yet. */
   | 'VALIDATING';
 
+/** The batch to cancel. */
 export type CancelBatchInput = {
+  /** Global ID of a batch of the viewer that has not ended; an ended one is a CONFLICT. */
   batchId: string | number;
 };
 
+/** The video job to stop. */
 export type CancelVideoInput = {
   /** A PENDING, QUEUED or IN_PROGRESS video. */
   videoId: string | number;
 };
 
+/** A new API key for the caller's tenant. */
 export type CreateApiKeyInput = {
   /** A label, e.g. "mobile app". */
   name: string;
+  /** What the key may do; MEMBER when omitted. */
   role?: Role;
 };
 
+/** A character to register from a short MP4 upload. */
 export type CreateCharacterInput = {
   /** Makes retries safe: the same key with the same input returns the same character. */
   idempotencyKey?: string | null | undefined;
@@ -63,17 +83,21 @@ export type CreateCharacterInput = {
   uploadId: string | number;
 };
 
+/** A piece to render scene by scene with one model and size. */
 export type CreateStoryboardInput = {
   /** Up to two characters, used in the first scene (extensions keep them in the shot). */
   characterIds?: Array<string | number> | null | undefined;
   /** Makes retries safe: the same key with the same input returns the same storyboard. */
   idempotencyKey?: string | null | undefined;
+  /** A model alias or snapshot that supports extensions; every scene uses it. */
   model?: string;
   /** 1 to 7 scenes (one video plus up to 6 extensions), at most 120 s in total. */
   scenes: Array<StoryboardSceneInput>;
+  /** `WIDTHxHEIGHT`, one of the model's sizes; every scene uses it. */
   size?: string;
 };
 
+/** A new video job: prompt, model, size and duration, plus optional characters, a first-frame image, a completion webhook and an idempotency key. */
 export type CreateVideoInput = {
   /** Up to two Character IDs. Name each character verbatim in the prompt (the model needs the name, not only the ID). */
   characterIds?: Array<string | number> | null | undefined;
@@ -95,6 +119,7 @@ export type CreateVideoInput = {
   webhookUrl?: string | null | undefined;
 };
 
+/** A receiver of signed webhooks: where and which events. */
 export type CreateWebhookEndpointInput = {
   /** A note for people (up to 500 characters). */
   description?: string;
@@ -104,10 +129,13 @@ export type CreateWebhookEndpointInput = {
   url: string;
 };
 
+/** The video to delete. */
 export type DeleteVideoInput = {
+  /** A COMPLETED, FAILED, CANCELLED or PENDING video; one still QUEUED or IN_PROGRESS must be cancelled first. */
   videoId: string | number;
 };
 
+/** One targeted change to a COMPLETED video. */
 export type EditVideoInput = {
   /** Makes retries safe: the same key with the same input returns the same video; with a different input it is a CONFLICT. Printable ASCII, up to 255 characters, unique per tenant. */
   idempotencyKey?: string | null | undefined;
@@ -121,9 +149,12 @@ export type EditVideoInput = {
 
 /** Kind of object an event is about. */
 export type EventSubject =
+  /** A Video changed (status, progress or error); `status` is a VideoStatus value. */
   | 'VIDEO'
+  /** A WebhookEndpoint changed, e.g. it was disabled after failing deliveries. */
   | 'WEBHOOK_ENDPOINT';
 
+/** A continuation of a COMPLETED video. */
 export type ExtendVideoInput = {
   /** Makes retries safe: the same key with the same input returns the same extension. */
   idempotencyKey?: string | null | undefined;
@@ -139,11 +170,16 @@ export type ExtendVideoInput = {
 
 /** What a pin change did. */
 export type PinAction =
+  /** startModelCanary began routing a share of new jobs to a candidate. */
   | 'CANARY_START'
+  /** stopModelCanary ended the canary; every new job runs `to` again. */
   | 'CANARY_STOP'
+  /** pinModel pointed the alias at a snapshot (and ended any canary). */
   | 'PIN'
+  /** rollbackModelPin undid the previous change. */
   | 'ROLLBACK';
 
+/** The alias to pin, the snapshot and why. */
 export type PinModelInput = {
   /** The alias, e.g. `sora-2`. */
   model: string;
@@ -162,11 +198,13 @@ export type PinSource =
   /** The catalog's default snapshot. */
   | 'DEFAULT';
 
+/** The delivery to send again. */
 export type RedeliverWebhookInput = {
   /** A WebhookDelivery ID; its message is sent again (same `webhook-id`) as a new delivery. */
   deliveryId: string | number;
 };
 
+/** A variation of a COMPLETED video (legacy; use EditVideoInput with editVideo). */
 export type RemixVideoInput = {
   /** Makes retries safe: the same key with the same input returns the same video; with a different input it is a CONFLICT. Printable ASCII, up to 255 characters, unique per tenant. */
   idempotencyKey?: string | null | undefined;
@@ -178,6 +216,7 @@ export type RemixVideoInput = {
   webhookUrl?: string | null | undefined;
 };
 
+/** The failed video to submit again as a new job with the same input. */
 export type RetryVideoInput = {
   /** Makes retries of the retry safe: the same key for the same original returns the same new video; the same key for anything else is a CONFLICT. Printable ASCII, up to 255 characters, unique per tenant. */
   idempotencyKey?: string | null | undefined;
@@ -185,7 +224,9 @@ export type RetryVideoInput = {
   videoId: string | number;
 };
 
+/** The key to revoke. */
 export type RevokeApiKeyInput = {
+  /** `ApiKey.id` of one of the tenant's keys; revoking a revoked key changes nothing. */
   keyId: string | number;
 };
 
@@ -196,12 +237,15 @@ export type Role =
   /** Uses the API: videos, characters, batches, storyboards, events. */
   | 'MEMBER';
 
+/** The alias whose last pin change to undo, and why. */
 export type RollbackModelPinInput = {
+  /** The alias, e.g. `sora-2`; one without a recorded change is a CONFLICT. */
   model: string;
   /** Why: kept in modelPinHistory for audit. */
   reason: string;
 };
 
+/** A tenant's new monthly budget. */
 export type SetBudgetInput = {
   /** Dollars per calendar month; null removes the budget. */
   monthlyLimit?: number | null | undefined;
@@ -209,7 +253,9 @@ export type SetBudgetInput = {
   tenant?: string | null | undefined;
 };
 
+/** The alias, the candidate snapshot, its share and why. */
 export type StartModelCanaryInput = {
+  /** The alias, e.g. `sora-2`. */
   model: string;
   /** Share of new jobs, more than 0 and at most 100. Deterministic per job. */
   percent: number;
@@ -219,12 +265,15 @@ export type StartModelCanaryInput = {
   snapshot: string;
 };
 
+/** The alias whose canary to end, and why. */
 export type StopModelCanaryInput = {
+  /** The alias, e.g. `sora-2`; one without a running canary is a CONFLICT. */
   model: string;
   /** Why: kept in modelPinHistory for audit. */
   reason: string;
 };
 
+/** One scene to render: what happens and for how long. */
 export type StoryboardSceneInput = {
   /** What happens in this scene. */
   prompt: string;
@@ -234,43 +283,58 @@ export type StoryboardSceneInput = {
 
 /** Lifecycle of a storyboard. */
 export type StoryboardStatus =
+  /** Every scene rendered; `finalVideo` is the continuous clip. */
   | 'COMPLETED'
+  /** A scene failed or was cancelled; later scenes were not rendered. */
   | 'FAILED'
+  /** Scenes are rendering one after the other; `currentScene` says which. */
   | 'IN_PROGRESS';
 
 /** Give `items` inline, or `itemsUploadId` for a JSON Lines upload (up to 50,000 lines). */
 export type SubmitBatchInput = {
   /** Makes retries safe: the same key with the same input returns the same batch. */
   idempotencyKey?: string | null | undefined;
+  /** The items inline (give this or `itemsUploadId`, not both). */
   items?: Array<BatchItemInput> | null | undefined;
   /** A JSON Lines upload: one item per line, either `{"customId","prompt","model","size","seconds"}` or the upstream Batch API form `{"custom_id","method":"POST","url":"/v1/videos","body":{…}}`. */
   itemsUploadId?: string | number | null | undefined;
   /** Up to 16 string pairs (keys ≤ 64 characters, values ≤ 512), returned on the batch. */
   metadata?: unknown;
+  /** IMMEDIATE (default) for results as they finish, OFFLINE for the upstream Batch API. */
   mode?: BatchMode;
 };
 
 /** Only the given fields change. */
 export type UpdateWebhookEndpointInput = {
+  /** New note (up to 500 characters); omitted or null keeps the current one. */
   description?: string | null | undefined;
   /** false stops deliveries; true resumes them (and forgets past failures). */
   enabled?: boolean | null | undefined;
+  /** Global ID of one of the tenant's endpoints. */
   endpointId: string | number;
+  /** New list of events (at least one); omitted or null keeps the current list. */
   events?: Array<WebhookEventType> | null | undefined;
+  /** New receiver URL (same rules as on creation); omitted or null keeps the current one. */
   url?: string | null | undefined;
 };
 
 /** Narrows a video list; each given list matches any of its values. */
 export type VideoFilter = {
+  /** Only videos made by one of these operations; omitted or null means any operation. */
   operation?: Array<VideoOperation> | null | undefined;
+  /** Only videos in one of these statuses; omitted or null means any status. */
   status?: Array<VideoStatus> | null | undefined;
 };
 
 /** How a video was made. */
 export type VideoOperation =
+  /** Rendered from a prompt by createVideo (or a batch item or storyboard scene). */
   | 'CREATE'
+  /** One targeted change to another video, made by editVideo. */
   | 'EDIT'
+  /** Another video continued by extendVideo; `seconds` is the stitched total. */
   | 'EXTEND'
+  /** A variation of another video made by the deprecated remixVideo. */
   | 'REMIX';
 
 /** Lifecycle of a video job. */
@@ -290,17 +354,25 @@ export type VideoStatus =
 
 /** State of one delivery. */
 export type WebhookDeliveryStatus =
+  /** The receiver answered 2xx. */
   | 'DELIVERED'
+  /** Given up: the retries ran out, the endpoint was disabled or deleted, or the target was refused. */
   | 'FAILED'
+  /** Not yet delivered; the next attempt is at `nextAttemptAt`. */
   | 'PENDING';
 
 /** Why an endpoint receives nothing. */
 export type WebhookEndpointDisabledReason =
+  /** Every attempt failed for too long (see `failingSince`); re-enable it once the receiver works. */
   | 'FAILING'
+  /** The receiver answered 410 Gone. */
   | 'GONE'
+  /** Turned off with updateWebhookEndpoint(enabled: false). */
   | 'MANUAL';
 
+/** Names one endpoint. */
 export type WebhookEndpointIdInput = {
+  /** Global ID of one of the tenant's endpoints. */
   endpointId: string | number;
 };
 

@@ -19,23 +19,23 @@ export class BatchItemInput {
   @Length(1, 255)
   customId!: string;
 
-  @Field()
+  @Field({ description: 'What to render, as in createVideo (1 to 32,000 characters).' })
   @Length(1, MAX_PROMPT_LENGTH)
   prompt!: string;
 
-  @Field({ defaultValue: 'sora-2' })
+  @Field({ defaultValue: 'sora-2', description: 'A model alias or snapshot, as in createVideo; the model must support batches (`capabilities.batch`).' })
   model!: string;
 
-  @Field({ defaultValue: '720x1280' })
+  @Field({ defaultValue: '720x1280', description: '`WIDTHxHEIGHT`, one of the model\'s sizes.' })
   size!: string;
 
-  @Field(() => Int, { defaultValue: 4 })
+  @Field(() => Int, { defaultValue: 4, description: 'Duration in seconds, one of the model\'s durations.' })
   seconds!: number;
 }
 
 @InputType('SubmitBatchInput', { description: 'Give `items` inline, or `itemsUploadId` for a JSON Lines upload (up to 50,000 lines).' })
 export class SubmitBatchInput {
-  @Field(() => [BatchItemInput], { nullable: true })
+  @Field(() => [BatchItemInput], { nullable: true, description: 'The items inline (give this or `itemsUploadId`, not both).' })
   items?: BatchItemInput[];
 
   @Field(() => ID, {
@@ -44,7 +44,7 @@ export class SubmitBatchInput {
   })
   itemsUploadId?: string;
 
-  @Field(() => BatchMode, { defaultValue: BatchMode.IMMEDIATE })
+  @Field(() => BatchMode, { defaultValue: BatchMode.IMMEDIATE, description: 'IMMEDIATE (default) for results as they finish, OFFLINE for the upstream Batch API.' })
   mode!: BatchMode;
 
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'Up to 16 string pairs (keys ≤ 64 characters, values ≤ 512), returned on the batch.' })
@@ -55,8 +55,8 @@ export class SubmitBatchInput {
   idempotencyKey?: string;
 }
 
-@InputType('CancelBatchInput')
+@InputType('CancelBatchInput', { description: 'The batch to cancel.' })
 export class CancelBatchInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of a batch of the viewer that has not ended; an ended one is a CONFLICT.' })
   batchId!: string;
 }

@@ -19,7 +19,7 @@ export class BatchResolver {
   ) {}
 
   @Query(() => BatchType, { nullable: true, description: 'A batch of the viewer by ID; null when there is none.' })
-  async batch(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Batch | undefined> {
+  async batch(@Arg('id', () => ID, { description: 'Global ID of the batch (`Batch.id`).' }) id: string, @Ctx() ctx: RequestContext): Promise<Batch | undefined> {
     const parsed = fromGlobalId(id);
     return parsed?.typeName === BATCH_TYPE_NAME ? ctx.loaders.batchById.load(parsed.id) : undefined;
   }
@@ -32,12 +32,12 @@ export class BatchResolver {
   @Mutation(() => BatchPayload, {
     description: 'Submits many videos at once. Every item is validated first (a bad one rejects the batch with its index and customId, and nothing is submitted).',
   })
-  async submitBatch(@Arg('input', () => SubmitBatchInput) input: SubmitBatchInput, @Ctx() ctx: RequestContext): Promise<{ batch: Batch }> {
+  async submitBatch(@Arg('input', () => SubmitBatchInput, { description: 'The items (inline or as an upload) and how to run them.' }) input: SubmitBatchInput, @Ctx() ctx: RequestContext): Promise<{ batch: Batch }> {
     return { batch: await this.service.submit(ctx, input) };
   }
 
   @Mutation(() => BatchPayload, { description: 'Stops new submissions; items already with the upstream finish. Ends CANCELLED.' })
-  async cancelBatch(@Arg('input', () => CancelBatchInput) input: CancelBatchInput, @Ctx() ctx: RequestContext): Promise<{ batch: Batch }> {
+  async cancelBatch(@Arg('input', () => CancelBatchInput, { description: 'The batch to cancel.' }) input: CancelBatchInput, @Ctx() ctx: RequestContext): Promise<{ batch: Batch }> {
     return { batch: await this.service.cancel(ctx, input) };
   }
 
@@ -48,7 +48,7 @@ export class BatchResolver {
       return ctx.streams.batches.openUpdates(ctx, expectGlobalId(args.id as string, BATCH_TYPE_NAME, 'id'), args.id as string);
     },
   })
-  batchUpdated(@Arg('id', () => ID) _id: string, @Root() batch: Batch): Batch {
+  batchUpdated(@Arg('id', () => ID, { description: 'Global ID of a batch of the viewer; an unknown one is NOT_FOUND.' }) _id: string, @Root() batch: Batch): Batch {
     return batch;
   }
 
@@ -57,7 +57,7 @@ export class BatchResolver {
     return toGlobalId(BATCH_TYPE_NAME, batch.id);
   }
 
-  @FieldResolver(() => BatchCountsType)
+  @FieldResolver(() => BatchCountsType, { description: 'Items by state; sums to `total`.' })
   async counts(@Root() batch: Batch, @Ctx() ctx: RequestContext): Promise<BatchCounts> {
     return ctx.loaders.countsByBatch.load(batch.id);
   }
@@ -66,7 +66,7 @@ export class BatchResolver {
   async videos(
     @Root() batch: Batch,
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('status', () => [VideoStatus], { nullable: true }) status: VideoStatus[] | undefined,
+    @Arg('status', () => [VideoStatus], { nullable: true, description: 'Only items in one of these statuses; omitted means all items.' }) status: VideoStatus[] | undefined,
     @Ctx() ctx: RequestContext,
   ) {
     return this.service.videos(ctx, batch, page, status);
@@ -93,7 +93,7 @@ export class BatchResolver {
     return batch.errorMessage ?? null;
   }
 
-  @FieldResolver(() => Int)
+  @FieldResolver(() => Int, { description: 'Number of items in the batch, fixed at submission.' })
   total(@Root() batch: Batch): number {
     return batch.total;
   }

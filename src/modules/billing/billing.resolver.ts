@@ -19,12 +19,12 @@ export class BillingResolver {
   ) {}
 
   @Query(() => CostEstimateType, { description: 'Prices a createVideo input with the same validation, without submitting anything.' })
-  async estimateVideoCost(@Arg('input', () => CreateVideoInput) input: CreateVideoInput, @Ctx() ctx: RequestContext): Promise<CostEstimateType> {
+  async estimateVideoCost(@Arg('input', () => CreateVideoInput, { description: 'The createVideo input to price; validated exactly like createVideo.' }) input: CreateVideoInput, @Ctx() ctx: RequestContext): Promise<CostEstimateType> {
     return this.billing.estimate(ctx, input);
   }
 
   @Query(() => SpendType, { description: 'What the viewer\'s videos that ended in [from, to) cost (completed ones, and ones cancelled after the video service accepted them); `to` defaults to now.' })
-  async spend(@Arg('from', () => Date) from: Date, @Arg('to', () => Date, { nullable: true }) to: Date | undefined, @Ctx() ctx: RequestContext): Promise<SpendType> {
+  async spend(@Arg('from', () => Date, { description: 'Start of the period (inclusive), an ISO 8601 date-time.' }) from: Date, @Arg('to', () => Date, { nullable: true, description: 'End of the period (exclusive), an ISO 8601 date-time; now when omitted.' }) to: Date | undefined, @Ctx() ctx: RequestContext): Promise<SpendType> {
     return this.billing.spend(ctx, from, to ?? new Date());
   }
 
@@ -34,7 +34,7 @@ export class BillingResolver {
   }
 
   @Mutation(() => BudgetPayload, { description: 'Sets or removes a tenant\'s monthly budget (operator admin). Enforced atomically: concurrent submissions cannot overrun it.' })
-  async setBudget(@Arg('input', () => SetBudgetInput) input: SetBudgetInput, @Ctx() ctx: RequestContext): Promise<{ budget: BudgetView | null }> {
+  async setBudget(@Arg('input', () => SetBudgetInput, { description: 'The tenant and its new limit.' }) input: SetBudgetInput, @Ctx() ctx: RequestContext): Promise<{ budget: BudgetView | null }> {
     requireOperator(ctx.viewer, 'Setting a budget');
     let tenantId = ctx.viewer.tenantId;
     if (input.tenant) {

@@ -1,7 +1,7 @@
 import { Length, Matches } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 
-@InputType('CreateCharacterInput')
+@InputType('CreateCharacterInput', { description: 'A character to register from a short MP4 upload.' })
 export class CreateCharacterInput {
   @Field({ description: 'The name to use verbatim in prompts, 1 to 80 characters.' })
   @Length(1, 80)

@@ -17,7 +17,7 @@ export class CharacterResolver {
   ) {}
 
   @Query(() => CharacterType, { nullable: true, description: 'A character of the viewer by ID; null when there is none.' })
-  async character(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Character | undefined> {
+  async character(@Arg('id', () => ID, { description: 'Global ID of the character (`Character.id`).' }) id: string, @Ctx() ctx: RequestContext): Promise<Character | undefined> {
     const parsed = fromGlobalId(id);
     return parsed?.typeName === CHARACTER_TYPE_NAME ? this.service.get(ctx, parsed.id) : undefined;
   }
@@ -28,7 +28,7 @@ export class CharacterResolver {
   }
 
   @Mutation(() => CharacterPayload, { description: 'Registers a character from an MP4 upload (upstream POST /videos/characters).' })
-  async createCharacter(@Arg('input', () => CreateCharacterInput) input: CreateCharacterInput, @Ctx() ctx: RequestContext): Promise<{ character: Character }> {
+  async createCharacter(@Arg('input', () => CreateCharacterInput, { description: 'The name, the clip upload and the model.' }) input: CreateCharacterInput, @Ctx() ctx: RequestContext): Promise<{ character: Character }> {
     return { character: await this.service.create(ctx, input) };
   }
 

@@ -6,15 +6,15 @@ export class CharacterType extends NodeInterface {
   @Field({ description: 'Use this name verbatim in prompts.' })
   name!: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the character was registered (UTC).' })
   createdAt!: Date;
 }
 
 /** `CharacterConnection` / `CharacterEdge`. */
 export const CharacterConnection = connectionType(CharacterType, 'Character');
 
-@ObjectType('CharacterPayload')
+@ObjectType('CharacterPayload', { description: 'Result of createCharacter.' })
 export class CharacterPayload {
-  @Field(() => CharacterType)
+  @Field(() => CharacterType, { description: 'The registered character; pass its `id` in `createVideo.characterIds`.' })
   character!: CharacterType;
 }

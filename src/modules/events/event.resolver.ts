@@ -42,8 +42,8 @@ export class EventResolver {
     },
   })
   eventsStream(
-    @Arg('after', () => String, { nullable: true }) _after: string | undefined,
-    @Arg('subjectId', () => ID, { nullable: true }) _subjectId: string | undefined,
+    @Arg('after', () => String, { nullable: true, description: 'A cursor from `Event.cursor` or `latestEventCursor`: the events after it are replayed first. Omitted: only events committed from now on.' }) _after: string | undefined,
+    @Arg('subjectId', () => ID, { nullable: true, description: 'Global ID of one object (e.g. a Video): only its events. Omitted: every event of the viewer.' }) _subjectId: string | undefined,
     @Root() event: EventRecord,
   ): EventRecord {
     return event;

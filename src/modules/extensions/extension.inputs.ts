@@ -2,7 +2,7 @@ import { Length, Matches } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { MAX_PROMPT_LENGTH, WEBHOOK_URL_DESCRIPTION } from '../videos/video.inputs';
 
-@InputType('ExtendVideoInput')
+@InputType('ExtendVideoInput', { description: 'A continuation of a COMPLETED video.' })
 export class ExtendVideoInput {
   @Field(() => ID, { description: 'The COMPLETED video to continue (an original or an earlier extension).' })
   videoId!: string;

@@ -18,7 +18,7 @@ export class ExtensionResolver {
   @Mutation(() => ExtensionPayload, {
     description: `Continues a COMPLETED video (upstream /videos/extensions). A chain allows ${MAX_EXTENSIONS} extensions and ${MAX_CHAIN_SECONDS} s in total, checked before anything is sent.`,
   })
-  async extendVideo(@Arg('input', () => ExtendVideoInput) input: ExtendVideoInput, @Ctx() ctx: RequestContext): Promise<{ extension: Extension }> {
+  async extendVideo(@Arg('input', () => ExtendVideoInput, { description: 'The source video, how it continues and for how long.' }) input: ExtendVideoInput, @Ctx() ctx: RequestContext): Promise<{ extension: Extension }> {
     return { extension: await this.service.extend(ctx, input) };
   }
 

@@ -6,7 +6,7 @@ export class ExtensionType extends NodeInterface {
   @Field(() => Int, { description: 'Position in the chain: 1 for the first extension of the root (at most 6).' })
   index!: number;
 
-  @Field()
+  @Field({ description: 'How the scene continues, as given to extendVideo.' })
   prompt!: string;
 
   @Field(() => Int, { description: 'Length of the new segment.' })
@@ -15,12 +15,12 @@ export class ExtensionType extends NodeInterface {
   @Field(() => Int, { description: 'Length of the stitched result (at most 120).' })
   totalSeconds!: number;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When extendVideo accepted the extension (UTC).' })
   createdAt!: Date;
 }
 
-@ObjectType('ExtensionPayload')
+@ObjectType('ExtensionPayload', { description: 'Result of extendVideo.' })
 export class ExtensionPayload {
-  @Field(() => ExtensionType)
+  @Field(() => ExtensionType, { description: 'The new extension; its `video` is the stitched result to follow with `videoUpdated`.' })
   extension!: ExtensionType;
 }

@@ -3,7 +3,7 @@ import { Field, Float, InputType } from 'type-graphql';
 
 const REASON = 'Why: kept in modelPinHistory for audit.';
 
-@InputType('PinModelInput')
+@InputType('PinModelInput', { description: 'The alias to pin, the snapshot and why.' })
 export class PinModelInput {
   @Field({ description: 'The alias, e.g. `sora-2`.' })
   model!: string;
@@ -16,9 +16,9 @@ export class PinModelInput {
   reason!: string;
 }
 
-@InputType('RollbackModelPinInput')
+@InputType('RollbackModelPinInput', { description: 'The alias whose last pin change to undo, and why.' })
 export class RollbackModelPinInput {
-  @Field()
+  @Field({ description: 'The alias, e.g. `sora-2`; one without a recorded change is a CONFLICT.' })
   model!: string;
 
   @Field({ description: REASON })
@@ -26,9 +26,9 @@ export class RollbackModelPinInput {
   reason!: string;
 }
 
-@InputType('StartModelCanaryInput')
+@InputType('StartModelCanaryInput', { description: 'The alias, the candidate snapshot, its share and why.' })
 export class StartModelCanaryInput {
-  @Field()
+  @Field({ description: 'The alias, e.g. `sora-2`.' })
   model!: string;
 
   @Field({ description: 'The candidate snapshot.' })
@@ -42,9 +42,9 @@ export class StartModelCanaryInput {
   reason!: string;
 }
 
-@InputType('StopModelCanaryInput')
+@InputType('StopModelCanaryInput', { description: 'The alias whose canary to end, and why.' })
 export class StopModelCanaryInput {
-  @Field()
+  @Field({ description: 'The alias, e.g. `sora-2`; one without a running canary is a CONFLICT.' })
   model!: string;
 
   @Field({ description: REASON })

@@ -43,37 +43,37 @@ export class ModelResolver {
   }
 
   @Query(() => VideoModelType, { nullable: true, description: 'A model by alias or snapshot id (a snapshot gives its model).' })
-  async model(@Arg('id') id: string, @Ctx() ctx: RequestContext): Promise<VideoModelType | null> {
+  async model(@Arg('id', { description: 'A model alias (`sora-2`) or snapshot id; an unknown one gives null.' }) id: string, @Ctx() ctx: RequestContext): Promise<VideoModelType | null> {
     const entry = this.router.catalog.find(id);
     return entry ? toModel(entry.spec, await this.router.pins.state(ctx.em, entry.spec.id)) : null;
   }
 
   @Query(() => ModelPinChangeConnection, { description: 'Recorded pin changes, newest first (operator admin).' })
-  async modelPinHistory(@Arg('model', () => String, { nullable: true }) model: string | undefined, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: RequestContext) {
+  async modelPinHistory(@Arg('model', () => String, { nullable: true, description: 'Only changes of this alias; omitted means every model.' }) model: string | undefined, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: RequestContext) {
     requireOperator(ctx.viewer, 'Reading the pin history');
     return this.router.pins.history(ctx.em, model, page);
   }
 
   @Mutation(() => ModelPinPayload, { description: 'Pins an alias to a snapshot for new jobs (operator admin). Ends any canary.' })
-  async pinModel(@Arg('input', () => PinModelInput) input: PinModelInput, @Ctx() ctx: RequestContext): Promise<ModelPinPayload> {
+  async pinModel(@Arg('input', () => PinModelInput, { description: 'The alias, the snapshot and why.' }) input: PinModelInput, @Ctx() ctx: RequestContext): Promise<ModelPinPayload> {
     requireOperator(ctx.viewer, 'Pinning a model');
     return this.payload(ctx, await this.router.pins.pin(ctx.em, input.model, input.snapshot, actorOf(ctx.viewer), input.reason));
   }
 
   @Mutation(() => ModelPinPayload, { description: 'Undoes the alias\'s last pin change (operator admin): new jobs go back to the snapshot they ran before.' })
-  async rollbackModelPin(@Arg('input', () => RollbackModelPinInput) input: RollbackModelPinInput, @Ctx() ctx: RequestContext): Promise<ModelPinPayload> {
+  async rollbackModelPin(@Arg('input', () => RollbackModelPinInput, { description: 'The alias and why.' }) input: RollbackModelPinInput, @Ctx() ctx: RequestContext): Promise<ModelPinPayload> {
     requireOperator(ctx.viewer, 'Rolling back a pin');
     return this.payload(ctx, await this.router.pins.rollback(ctx.em, input.model, actorOf(ctx.viewer), input.reason));
   }
 
   @Mutation(() => ModelPinPayload, { description: 'Routes a deterministic share of new jobs of an alias to a candidate snapshot (operator admin).' })
-  async startModelCanary(@Arg('input', () => StartModelCanaryInput) input: StartModelCanaryInput, @Ctx() ctx: RequestContext): Promise<ModelPinPayload> {
+  async startModelCanary(@Arg('input', () => StartModelCanaryInput, { description: 'The alias, the candidate, its share and why.' }) input: StartModelCanaryInput, @Ctx() ctx: RequestContext): Promise<ModelPinPayload> {
     requireOperator(ctx.viewer, 'Starting a canary');
     return this.payload(ctx, await this.router.pins.startCanary(ctx.em, input.model, input.snapshot, input.percent, actorOf(ctx.viewer), input.reason));
   }
 
   @Mutation(() => ModelPinPayload, { description: 'Ends an alias\'s canary (operator admin). Promote a canary with pinModel.' })
-  async stopModelCanary(@Arg('input', () => StopModelCanaryInput) input: StopModelCanaryInput, @Ctx() ctx: RequestContext): Promise<ModelPinPayload> {
+  async stopModelCanary(@Arg('input', () => StopModelCanaryInput, { description: 'The alias and why.' }) input: StopModelCanaryInput, @Ctx() ctx: RequestContext): Promise<ModelPinPayload> {
     requireOperator(ctx.viewer, 'Stopping a canary');
     return this.payload(ctx, await this.router.pins.stopCanary(ctx.em, input.model, actorOf(ctx.viewer), input.reason));
   }

@@ -2,7 +2,7 @@ import { ArrayMaxSize, ArrayMinSize, Length, Matches, ValidateNested } from 'cla
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { MAX_PROMPT_LENGTH } from '../videos/video.inputs';
 
-@InputType('StoryboardSceneInput')
+@InputType('StoryboardSceneInput', { description: 'One scene to render: what happens and for how long.' })
 export class StoryboardSceneInput {
   @Field({ description: 'What happens in this scene.' })
   @Length(1, MAX_PROMPT_LENGTH)
@@ -12,7 +12,7 @@ export class StoryboardSceneInput {
   seconds!: number;
 }
 
-@InputType('CreateStoryboardInput')
+@InputType('CreateStoryboardInput', { description: 'A piece to render scene by scene with one model and size.' })
 export class CreateStoryboardInput {
   @Field(() => [StoryboardSceneInput], { description: '1 to 7 scenes (one video plus up to 6 extensions), at most 120 s in total.' })
   @ArrayMinSize(1, { message: 'scenes must hold at least 1 scene' })
@@ -20,10 +20,10 @@ export class CreateStoryboardInput {
   @ValidateNested({ each: true })
   scenes!: StoryboardSceneInput[];
 
-  @Field({ defaultValue: 'sora-2' })
+  @Field({ defaultValue: 'sora-2', description: 'A model alias or snapshot that supports extensions; every scene uses it.' })
   model!: string;
 
-  @Field({ defaultValue: '720x1280' })
+  @Field({ defaultValue: '720x1280', description: '`WIDTHxHEIGHT`, one of the model\'s sizes; every scene uses it.' })
   size!: string;
 
   @Field(() => [ID], { nullable: true, description: 'Up to two characters, used in the first scene (extensions keep them in the shot).' })

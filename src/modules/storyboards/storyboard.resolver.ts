@@ -14,7 +14,7 @@ export class StoryboardResolver {
   constructor(private readonly service: StoryboardService) {}
 
   @Query(() => StoryboardType, { nullable: true, description: 'A storyboard of the viewer by ID; null when there is none.' })
-  async storyboard(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Storyboard | undefined> {
+  async storyboard(@Arg('id', () => ID, { description: 'Global ID of the storyboard (`Storyboard.id`).' }) id: string, @Ctx() ctx: RequestContext): Promise<Storyboard | undefined> {
     const parsed = fromGlobalId(id);
     return parsed?.typeName === STORYBOARD_TYPE_NAME ? ctx.loaders.storyboardById.load(parsed.id) : undefined;
   }
@@ -27,7 +27,7 @@ export class StoryboardResolver {
   @Mutation(() => StoryboardPayload, {
     description: 'Plans a piece scene by scene: scene 1 renders as a video, each later scene as an extension of the previous result. 1–7 scenes, at most 120 s, checked up front.',
   })
-  async createStoryboard(@Arg('input', () => CreateStoryboardInput) input: CreateStoryboardInput, @Ctx() ctx: RequestContext): Promise<{ storyboard: Storyboard }> {
+  async createStoryboard(@Arg('input', () => CreateStoryboardInput, { description: 'The scenes, the model and the size.' }) input: CreateStoryboardInput, @Ctx() ctx: RequestContext): Promise<{ storyboard: Storyboard }> {
     return { storyboard: await this.service.create(ctx, input) };
   }
 
@@ -38,7 +38,7 @@ export class StoryboardResolver {
       return ctx.streams.storyboards.openUpdates(ctx, expectGlobalId(args.id as string, STORYBOARD_TYPE_NAME, 'id'), args.id as string);
     },
   })
-  storyboardUpdated(@Arg('id', () => ID) _id: string, @Root() storyboard: Storyboard): Storyboard {
+  storyboardUpdated(@Arg('id', () => ID, { description: 'Global ID of a storyboard of the viewer; an unknown one is NOT_FOUND.' }) _id: string, @Root() storyboard: Storyboard): Storyboard {
     return storyboard;
   }
 
@@ -47,7 +47,7 @@ export class StoryboardResolver {
     return toGlobalId(STORYBOARD_TYPE_NAME, storyboard.id);
   }
 
-  @FieldResolver(() => [StoryboardSceneType])
+  @FieldResolver(() => [StoryboardSceneType], { description: 'The planned scenes in order.' })
   async scenes(@Root() storyboard: Storyboard, @Ctx() ctx: RequestContext): Promise<StoryboardScene[]> {
     return ctx.loaders.scenesByStoryboard.load(storyboard.id);
   }

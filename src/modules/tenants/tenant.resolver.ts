@@ -38,7 +38,7 @@ export class TenantResolver {
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: 'Creates an API key for the caller\'s tenant (admin). The secret is returned once.' })
-  async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: RequestContext): Promise<CreateApiKeyPayload> {
+  async createApiKey(@Arg('input', () => CreateApiKeyInput, { description: 'The label and the role.' }) input: CreateApiKeyInput, @Ctx() ctx: RequestContext): Promise<CreateApiKeyPayload> {
     requireAdmin(ctx.viewer, 'Creating API keys');
     const tenant = await ctx.em.findOneOrFail(Tenant, { id: ctx.viewer.tenantId });
     const { key, secret } = await this.keys.create(tenant.slug, input.role, input.name);
@@ -46,7 +46,7 @@ export class TenantResolver {
   }
 
   @Mutation(() => RevokeApiKeyPayload, { description: 'Revokes one of the tenant\'s keys (admin): requests with it fail at once and its WebSocket connections close (4401).' })
-  async revokeApiKey(@Arg('input', () => RevokeApiKeyInput) input: RevokeApiKeyInput, @Ctx() ctx: RequestContext): Promise<RevokeApiKeyPayload> {
+  async revokeApiKey(@Arg('input', () => RevokeApiKeyInput, { description: 'The key to revoke.' }) input: RevokeApiKeyInput, @Ctx() ctx: RequestContext): Promise<RevokeApiKeyPayload> {
     requireAdmin(ctx.viewer, 'Revoking API keys');
     const id = expectGlobalId(input.keyId, API_KEY_TYPE_NAME, 'input.keyId');
     return { apiKey: toApiKey(await this.keys.revoke(id, ctx.viewer.tenantId)) };

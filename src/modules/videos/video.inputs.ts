@@ -13,7 +13,7 @@ export const WEBHOOK_URL_DESCRIPTION =
 const IDEMPOTENCY_DESCRIPTION =
   'Makes retries safe: the same key with the same input returns the same video; with a different input it is a CONFLICT. Printable ASCII, up to 255 characters, unique per tenant.';
 
-@InputType('CreateVideoInput')
+@InputType('CreateVideoInput', { description: 'A new video job: prompt, model, size and duration, plus optional characters, a first-frame image, a completion webhook and an idempotency key.' })
 export class CreateVideoInput {
   @Field({ description: `What to render: shot, subject, action, setting, lighting. 1 to ${MAX_PROMPT_LENGTH} characters.` })
   @Length(1, MAX_PROMPT_LENGTH)
@@ -46,7 +46,7 @@ export class CreateVideoInput {
   idempotencyKey?: string;
 }
 
-@InputType('RemixVideoInput')
+@InputType('RemixVideoInput', { description: 'A variation of a COMPLETED video (legacy; use EditVideoInput with editVideo).' })
 export class RemixVideoInput {
   @Field(() => ID, { description: 'The COMPLETED video to remix.' })
   videoId!: string;
@@ -63,7 +63,7 @@ export class RemixVideoInput {
   webhookUrl?: string;
 }
 
-@InputType('EditVideoInput')
+@InputType('EditVideoInput', { description: 'One targeted change to a COMPLETED video.' })
 export class EditVideoInput {
   @Field(() => ID, { description: 'The COMPLETED video to edit.' })
   videoId!: string;
@@ -80,19 +80,19 @@ export class EditVideoInput {
   webhookUrl?: string;
 }
 
-@InputType('DeleteVideoInput')
+@InputType('DeleteVideoInput', { description: 'The video to delete.' })
 export class DeleteVideoInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'A COMPLETED, FAILED, CANCELLED or PENDING video; one still QUEUED or IN_PROGRESS must be cancelled first.' })
   videoId!: string;
 }
 
-@InputType('CancelVideoInput')
+@InputType('CancelVideoInput', { description: 'The video job to stop.' })
 export class CancelVideoInput {
   @Field(() => ID, { description: 'A PENDING, QUEUED or IN_PROGRESS video.' })
   videoId!: string;
 }
 
-@InputType('RetryVideoInput')
+@InputType('RetryVideoInput', { description: 'The failed video to submit again as a new job with the same input.' })
 export class RetryVideoInput {
   @Field(() => ID, { description: 'The FAILED video to submit again (its error stays on it).' })
   videoId!: string;
@@ -108,9 +108,9 @@ export class RetryVideoInput {
 
 @InputType('VideoFilter', { description: 'Narrows a video list; each given list matches any of its values.' })
 export class VideoFilter {
-  @Field(() => [VideoStatus], { nullable: true })
+  @Field(() => [VideoStatus], { nullable: true, description: 'Only videos in one of these statuses; omitted or null means any status.' })
   status?: VideoStatus[];
 
-  @Field(() => [VideoOperation], { nullable: true })
+  @Field(() => [VideoOperation], { nullable: true, description: 'Only videos made by one of these operations; omitted or null means any operation.' })
   operation?: VideoOperation[];
 }

@@ -21,7 +21,7 @@ export class VideoLifecycleResolver {
       'QUEUED / IN_PROGRESS: the video service cannot stop a render, so its result is discarded when it arrives and the estimated cost stays charged (see `Video.cost`). ' +
       'A video that already ended is a CONFLICT.',
   })
-  async cancelVideo(@Arg('input', () => CancelVideoInput) input: CancelVideoInput, @Ctx() ctx: RequestContext): Promise<{ video: Video }> {
+  async cancelVideo(@Arg('input', () => CancelVideoInput, { description: 'The video to stop.' }) input: CancelVideoInput, @Ctx() ctx: RequestContext): Promise<{ video: Video }> {
     return { video: await this.videos.cancel(ctx, input) };
   }
 
@@ -30,7 +30,7 @@ export class VideoLifecycleResolver {
       'Submits a FAILED video\'s request again as a new video (`retryOf` links it to the original, which keeps its error). ' +
       'Validated, screened, budgeted and rate-limited like the mutation that made the original. Any other status is a CONFLICT.',
   })
-  async retryVideo(@Arg('input', () => RetryVideoInput) input: RetryVideoInput, @Ctx() ctx: RequestContext): Promise<{ video: Video }> {
+  async retryVideo(@Arg('input', () => RetryVideoInput, { description: 'The failed video and an optional idempotency key.' }) input: RetryVideoInput, @Ctx() ctx: RequestContext): Promise<{ video: Video }> {
     return { video: await this.retrying.retry(ctx, input) };
   }
 

@@ -23,7 +23,7 @@ export class VideoResolver {
   ) {}
 
   @Query(() => VideoType, { nullable: true, description: 'A video of the viewer by ID; null when there is none.' })
-  async video(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Video | undefined> {
+  async video(@Arg('id', () => ID, { description: 'Global ID of the video (`Video.id`).' }) id: string, @Ctx() ctx: RequestContext): Promise<Video | undefined> {
     const parsed = fromGlobalId(id);
     return parsed?.typeName === VIDEO_TYPE_NAME ? this.service.get(ctx, parsed.id) : undefined;
   }
@@ -31,29 +31,29 @@ export class VideoResolver {
   @Query(() => VideoConnection, { description: 'The viewer\'s videos, newest first.' })
   async videos(
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('filter', () => VideoFilter, { nullable: true }) filter: VideoFilter | undefined,
+    @Arg('filter', () => VideoFilter, { nullable: true, description: 'Narrows the list by status and operation; omitted means all the viewer\'s videos.' }) filter: VideoFilter | undefined,
     @Ctx() ctx: RequestContext,
   ) {
     return this.service.list(ctx, page, filter);
   }
 
   @Mutation(() => VideoPayload, { description: 'Submits a new video job. Validated against the model catalog before anything is sent upstream.' })
-  async createVideo(@Arg('input', () => CreateVideoInput) input: CreateVideoInput, @Ctx() ctx: RequestContext): Promise<{ video: Video }> {
+  async createVideo(@Arg('input', () => CreateVideoInput, { description: 'What to render and how.' }) input: CreateVideoInput, @Ctx() ctx: RequestContext): Promise<{ video: Video }> {
     return { video: await this.service.create(ctx, input) };
   }
 
   @Mutation(() => VideoPayload, { description: 'Makes a variation of a COMPLETED video (the upstream\'s legacy remix path; prefer editVideo).' })
-  async remixVideo(@Arg('input', () => RemixVideoInput) input: RemixVideoInput, @Ctx() ctx: RequestContext): Promise<{ video: Video }> {
+  async remixVideo(@Arg('input', () => RemixVideoInput, { description: 'The source video and the change to make.' }) input: RemixVideoInput, @Ctx() ctx: RequestContext): Promise<{ video: Video }> {
     return { video: await this.service.derive(ctx, VideoOperation.REMIX, input) };
   }
 
   @Mutation(() => VideoPayload, { description: 'Makes one targeted change to a COMPLETED video (upstream `/videos/edits`).' })
-  async editVideo(@Arg('input', () => EditVideoInput) input: EditVideoInput, @Ctx() ctx: RequestContext): Promise<{ video: Video }> {
+  async editVideo(@Arg('input', () => EditVideoInput, { description: 'The source video and the one change to make.' }) input: EditVideoInput, @Ctx() ctx: RequestContext): Promise<{ video: Video }> {
     return { video: await this.service.derive(ctx, VideoOperation.EDIT, input) };
   }
 
   @Mutation(() => DeleteVideoPayload, { description: 'Deletes a COMPLETED, FAILED, CANCELLED or PENDING video and its stored files.' })
-  async deleteVideo(@Arg('input', () => DeleteVideoInput) input: DeleteVideoInput, @Ctx() ctx: RequestContext): Promise<DeleteVideoPayload> {
+  async deleteVideo(@Arg('input', () => DeleteVideoInput, { description: 'The video to delete.' }) input: DeleteVideoInput, @Ctx() ctx: RequestContext): Promise<DeleteVideoPayload> {
     return { deletedVideoId: await this.service.delete(ctx, input) };
   }
 
@@ -65,7 +65,7 @@ export class VideoResolver {
       return ctx.streams.videos.openUpdates(ctx, id, args.id as string);
     },
   })
-  videoUpdated(@Arg('id', () => ID) _id: string, @Root() video: Video): Video {
+  videoUpdated(@Arg('id', () => ID, { description: 'Global ID of a video of the viewer; another tenant\'s or an unknown ID is NOT_FOUND.' }) _id: string, @Root() video: Video): Video {
     return video;
   }
 
@@ -74,7 +74,7 @@ export class VideoResolver {
     subscribe: ({ args, context }) => (context as RequestContext).streams.videos.feed(context as RequestContext, args.filter as VideoFilter | undefined),
   })
   videosUpdated(
-    @Arg('filter', () => VideoFilter, { nullable: true }) _filter: VideoFilter | undefined,
+    @Arg('filter', () => VideoFilter, { nullable: true, description: 'Only changes to videos matching it (checked against the new state); omitted means every change.' }) _filter: VideoFilter | undefined,
     @Root() video: Video,
   ): Video {
     return video;
@@ -124,7 +124,7 @@ export class VideoResolver {
   })
   downloadUrl(
     @Root() video: Video,
-    @Arg('variant', () => VideoVariant, { defaultValue: VideoVariant.VIDEO }) variant: VideoVariant,
+    @Arg('variant', () => VideoVariant, { defaultValue: VideoVariant.VIDEO, description: 'Which stored asset: the MP4 (VIDEO, the default), its THUMBNAIL or its SPRITESHEET.' }) variant: VideoVariant,
   ): string | null {
     if (video.status !== VideoStatus.COMPLETED) return null;
     const key = { VIDEO: video.videoKey, THUMBNAIL: video.thumbnailKey, SPRITESHEET: video.spritesheetKey }[variant];

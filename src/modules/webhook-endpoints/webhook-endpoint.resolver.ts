@@ -29,17 +29,17 @@ export class WebhookEndpointResolver {
   }
 
   @Mutation(() => WebhookEndpointSecretPayload, { description: 'Registers a receiver of signed webhooks (admin). The signing secret is returned once.' })
-  async createWebhookEndpoint(@Arg('input', () => CreateWebhookEndpointInput) input: CreateWebhookEndpointInput, @Ctx() ctx: RequestContext) {
+  async createWebhookEndpoint(@Arg('input', () => CreateWebhookEndpointInput, { description: 'The URL, the events and a note.' }) input: CreateWebhookEndpointInput, @Ctx() ctx: RequestContext) {
     return this.service.create(ctx, input);
   }
 
   @Mutation(() => WebhookEndpointPayload, { description: 'Changes an endpoint\'s URL, events, description or enabled flag (admin).' })
-  async updateWebhookEndpoint(@Arg('input', () => UpdateWebhookEndpointInput) input: UpdateWebhookEndpointInput, @Ctx() ctx: RequestContext) {
+  async updateWebhookEndpoint(@Arg('input', () => UpdateWebhookEndpointInput, { description: 'The endpoint and the fields to change.' }) input: UpdateWebhookEndpointInput, @Ctx() ctx: RequestContext) {
     return { endpoint: await this.service.update(ctx, input) };
   }
 
   @Mutation(() => DeleteWebhookEndpointPayload, { description: 'Deletes an endpoint (admin); its pending deliveries fail without being sent.' })
-  async deleteWebhookEndpoint(@Arg('input', () => WebhookEndpointIdInput) input: WebhookEndpointIdInput, @Ctx() ctx: RequestContext): Promise<DeleteWebhookEndpointPayload> {
+  async deleteWebhookEndpoint(@Arg('input', () => WebhookEndpointIdInput, { description: 'The endpoint to delete.' }) input: WebhookEndpointIdInput, @Ctx() ctx: RequestContext): Promise<DeleteWebhookEndpointPayload> {
     await this.service.delete(ctx, input.endpointId);
     return { deletedEndpointId: input.endpointId };
   }
@@ -47,13 +47,13 @@ export class WebhookEndpointResolver {
   @Mutation(() => WebhookEndpointSecretPayload, {
     description: 'Replaces the signing secret (admin) and returns the new one once. The old secret keeps signing (both signatures are sent) for OUTBOUND_WEBHOOKS_SECRET_OVERLAP_SECONDS.',
   })
-  async rotateWebhookEndpointSecret(@Arg('input', () => WebhookEndpointIdInput) input: WebhookEndpointIdInput, @Ctx() ctx: RequestContext) {
+  async rotateWebhookEndpointSecret(@Arg('input', () => WebhookEndpointIdInput, { description: 'The endpoint whose secret to replace.' }) input: WebhookEndpointIdInput, @Ctx() ctx: RequestContext) {
     return this.service.rotateSecret(ctx, input.endpointId);
   }
 
   @Query(() => WebhookDeliveryConnection, { description: 'Outbound webhook deliveries, newest first: of one endpoint, or all (per-job callbacks included).' })
   async webhookDeliveries(
-    @Arg('endpointId', () => ID, { nullable: true }) endpointId: string | undefined,
+    @Arg('endpointId', () => ID, { nullable: true, description: 'Only deliveries to this endpoint; omitted means all of the tenant\'s deliveries.' }) endpointId: string | undefined,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: RequestContext,
   ) {
@@ -61,7 +61,7 @@ export class WebhookEndpointResolver {
   }
 
   @Mutation(() => WebhookDeliveryPayload, { description: 'Sends a delivery\'s message again (admin): a new delivery with the same `webhook-id` and body.' })
-  async redeliverWebhook(@Arg('input', () => RedeliverWebhookInput) input: RedeliverWebhookInput, @Ctx() ctx: RequestContext) {
+  async redeliverWebhook(@Arg('input', () => RedeliverWebhookInput, { description: 'The delivery to send again.' }) input: RedeliverWebhookInput, @Ctx() ctx: RequestContext) {
     return { delivery: await this.service.redeliver(ctx, input.deliveryId) };
   }
 

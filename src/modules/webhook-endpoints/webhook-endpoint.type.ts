@@ -17,24 +17,40 @@ registerEnumType(WebhookEventType, {
     STORYBOARD_COMPLETED: { description: '`storyboard.completed`: a storyboard\'s final clip is ready.' },
   },
 });
-registerEnumType(EndpointDisabledReason, { name: 'WebhookEndpointDisabledReason', description: 'Why an endpoint receives nothing.' });
-registerEnumType(DeliveryStatus, { name: 'WebhookDeliveryStatus', description: 'State of one delivery.' });
+registerEnumType(EndpointDisabledReason, {
+  name: 'WebhookEndpointDisabledReason',
+  description: 'Why an endpoint receives nothing.',
+  valuesConfig: {
+    MANUAL: { description: 'Turned off with updateWebhookEndpoint(enabled: false).' },
+    GONE: { description: 'The receiver answered 410 Gone.' },
+    FAILING: { description: 'Every attempt failed for too long (see `failingSince`); re-enable it once the receiver works.' },
+  },
+});
+registerEnumType(DeliveryStatus, {
+  name: 'WebhookDeliveryStatus',
+  description: 'State of one delivery.',
+  valuesConfig: {
+    PENDING: { description: 'Not yet delivered; the next attempt is at `nextAttemptAt`.' },
+    DELIVERED: { description: 'The receiver answered 2xx.' },
+    FAILED: { description: 'Given up: the retries ran out, the endpoint was disabled or deleted, or the target was refused.' },
+  },
+});
 
 @ObjectType('WebhookEndpoint', { implements: NodeInterface, description: 'A receiver of signed outbound webhooks (Standard Webhooks).' })
 export class WebhookEndpointType extends NodeInterface {
-  @Field()
+  @Field({ description: 'Where deliveries are POSTed.' })
   url!: string;
 
-  @Field(() => [WebhookEventType])
+  @Field(() => [WebhookEventType], { description: 'The events it receives.' })
   events!: WebhookEventType[];
 
-  @Field()
+  @Field({ description: 'The note for people given on creation or update (empty when none).' })
   description!: string;
 
-  @Field()
+  @Field({ description: 'Whether new events are delivered to it; false when `disabledReason` is set.' })
   enabled!: boolean;
 
-  @Field(() => EndpointDisabledReason, { nullable: true })
+  @Field(() => EndpointDisabledReason, { nullable: true, description: 'Why it is disabled; null while enabled.' })
   disabledReason!: EndpointDisabledReason | null;
 
   @Field(() => Date, { nullable: true, description: 'Since when every attempt has failed; null when the last one succeeded.' })
@@ -43,10 +59,10 @@ export class WebhookEndpointType extends NodeInterface {
   @Field(() => Date, { nullable: true, description: 'Until when the secret replaced by the last rotation still signs.' })
   previousSecretExpiresAt!: Date | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it was registered (UTC).' })
   createdAt!: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it last changed: update, rotation, or being disabled (UTC).' })
   updatedAt!: Date;
 }
 
@@ -58,19 +74,19 @@ export class WebhookDeliveryType extends NodeInterface {
   @Field({ description: 'The `webhook-id` header and payload `id`; the same for every receiver of the event and on redelivery.' })
   eventId!: string;
 
-  @Field(() => WebhookEventType)
+  @Field(() => WebhookEventType, { description: 'The event the message reports.' })
   eventType!: WebhookEventType;
 
-  @Field(() => DeliveryStatus)
+  @Field(() => DeliveryStatus, { description: 'Whether the message arrived, is still being tried, or was given up.' })
   status!: DeliveryStatus;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Number of POSTs made so far (0 before the first).' })
   attempts!: number;
 
   @Field(() => Int, { nullable: true, description: 'HTTP status of the last attempt; null when it got no response.' })
   lastResponseCode!: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Milliseconds the last attempt took until a response or failure; null before the first attempt.' })
   lastLatencyMs!: number | null;
 
   @Field(() => String, { nullable: true, description: 'Why the last attempt failed (timeout, connection error, refused target, HTTP status).' })
@@ -79,10 +95,10 @@ export class WebhookDeliveryType extends NodeInterface {
   @Field(() => Date, { nullable: true, description: 'When the next attempt is due (PENDING only).' })
   nextAttemptAt!: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When a 2xx response arrived; null unless DELIVERED.' })
   deliveredAt!: Date | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the event was recorded for this receiver (UTC).' })
   createdAt!: Date;
 
   @Field({ description: 'The exact JSON body sent.' })
@@ -95,30 +111,30 @@ export class WebhookDeliveryType extends NodeInterface {
 /** `WebhookDeliveryConnection`. */
 export const WebhookDeliveryConnection = connectionType(WebhookDeliveryType, 'WebhookDelivery');
 
-@ObjectType('WebhookEndpointPayload')
+@ObjectType('WebhookEndpointPayload', { description: 'Result of updateWebhookEndpoint.' })
 export class WebhookEndpointPayload {
-  @Field(() => WebhookEndpointType)
+  @Field(() => WebhookEndpointType, { description: 'The endpoint after the change.' })
   endpoint!: WebhookEndpointType;
 }
 
-@ObjectType('WebhookEndpointSecretPayload')
+@ObjectType('WebhookEndpointSecretPayload', { description: 'Result of createWebhookEndpoint and rotateWebhookEndpointSecret: the endpoint and, this once, its signing secret.' })
 export class WebhookEndpointSecretPayload {
-  @Field(() => WebhookEndpointType)
+  @Field(() => WebhookEndpointType, { description: 'The endpoint as stored.' })
   endpoint!: WebhookEndpointType;
 
   @Field({ description: 'The signing secret (`whsec_…`). Shown only here: store it now.' })
   secret!: string;
 }
 
-@ObjectType('DeleteWebhookEndpointPayload')
+@ObjectType('DeleteWebhookEndpointPayload', { description: 'Result of deleteWebhookEndpoint.' })
 export class DeleteWebhookEndpointPayload {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global ID of the deleted endpoint.' })
   deletedEndpointId!: string;
 }
 
-@ObjectType('WebhookDeliveryPayload')
+@ObjectType('WebhookDeliveryPayload', { description: 'Result of redeliverWebhook.' })
 export class WebhookDeliveryPayload {
-  @Field(() => WebhookDeliveryType)
+  @Field(() => WebhookDeliveryType, { description: 'The new delivery (PENDING), sent by the worker shortly.' })
   delivery!: WebhookDeliveryType;
 }
 

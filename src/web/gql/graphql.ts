@@ -8,9 +8,13 @@ import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type BatchItemInput = {
   /** Your id for the item, unique within the batch (1 to 255 characters). */
   customId: string;
+  /** A model alias or snapshot, as in createVideo; the model must support batches (`capabilities.batch`). */
   model?: string;
+  /** What to render, as in createVideo (1 to 32,000 characters). */
   prompt: string;
+  /** Duration in seconds, one of the model's durations. */
   seconds?: number;
+  /** `WIDTHxHEIGHT`, one of the model's sizes. */
   size?: string;
 };
 
@@ -23,26 +27,38 @@ export type BatchMode =
 
 /** Lifecycle of a batch (as the upstream Batch API names it). */
 export type BatchStatus =
+  /** Ended after cancelBatch; unsent items are CANCELLED. */
   | 'CANCELLED'
+  /** cancelBatch was called; items already with the upstream are finishing. */
   | 'CANCELLING'
+  /** Ended with every item ended (some may have failed; see `counts` and `errors`); `resultsUrl` is set. */
   | 'COMPLETED'
+  /** An OFFLINE batch the upstream let expire before finishing (its 24 h window passed). */
   | 'EXPIRED'
+  /** The batch as a whole failed (see `errorMessage`), e.g. the upstream refused an OFFLINE batch. */
   | 'FAILED'
+  /** Every item has been sent; the results are being collected and the export written. */
   | 'FINALIZING'
+  /** Items are being submitted or rendered. */
   | 'IN_PROGRESS'
+  /** Accepted; items are being checked and created, nothing submitted yet. */
   | 'VALIDATING';
 
+/** A piece to render scene by scene with one model and size. */
 export type CreateStoryboardInput = {
   /** Up to two characters, used in the first scene (extensions keep them in the shot). */
   characterIds?: Array<string | number> | null | undefined;
   /** Makes retries safe: the same key with the same input returns the same storyboard. */
   idempotencyKey?: string | null | undefined;
+  /** A model alias or snapshot that supports extensions; every scene uses it. */
   model?: string;
   /** 1 to 7 scenes (one video plus up to 6 extensions), at most 120 s in total. */
   scenes: Array<StoryboardSceneInput>;
+  /** `WIDTHxHEIGHT`, one of the model's sizes; every scene uses it. */
   size?: string;
 };
 
+/** A new video job: prompt, model, size and duration, plus optional characters, a first-frame image, a completion webhook and an idempotency key. */
 export type CreateVideoInput = {
   /** Up to two Character IDs. Name each character verbatim in the prompt (the model needs the name, not only the ID). */
   characterIds?: Array<string | number> | null | undefined;
@@ -64,6 +80,7 @@ export type CreateVideoInput = {
   webhookUrl?: string | null | undefined;
 };
 
+/** One targeted change to a COMPLETED video. */
 export type EditVideoInput = {
   /** Makes retries safe: the same key with the same input returns the same video; with a different input it is a CONFLICT. Printable ASCII, up to 255 characters, unique per tenant. */
   idempotencyKey?: string | null | undefined;
@@ -75,6 +92,7 @@ export type EditVideoInput = {
   webhookUrl?: string | null | undefined;
 };
 
+/** A continuation of a COMPLETED video. */
 export type ExtendVideoInput = {
   /** Makes retries safe: the same key with the same input returns the same extension. */
   idempotencyKey?: string | null | undefined;
@@ -88,6 +106,7 @@ export type ExtendVideoInput = {
   webhookUrl?: string | null | undefined;
 };
 
+/** One scene to render: what happens and for how long. */
 export type StoryboardSceneInput = {
   /** What happens in this scene. */
   prompt: string;
@@ -97,33 +116,44 @@ export type StoryboardSceneInput = {
 
 /** Lifecycle of a storyboard. */
 export type StoryboardStatus =
+  /** Every scene rendered; `finalVideo` is the continuous clip. */
   | 'COMPLETED'
+  /** A scene failed or was cancelled; later scenes were not rendered. */
   | 'FAILED'
+  /** Scenes are rendering one after the other; `currentScene` says which. */
   | 'IN_PROGRESS';
 
 /** Give `items` inline, or `itemsUploadId` for a JSON Lines upload (up to 50,000 lines). */
 export type SubmitBatchInput = {
   /** Makes retries safe: the same key with the same input returns the same batch. */
   idempotencyKey?: string | null | undefined;
+  /** The items inline (give this or `itemsUploadId`, not both). */
   items?: Array<BatchItemInput> | null | undefined;
   /** A JSON Lines upload: one item per line, either `{"customId","prompt","model","size","seconds"}` or the upstream Batch API form `{"custom_id","method":"POST","url":"/v1/videos","body":{…}}`. */
   itemsUploadId?: string | number | null | undefined;
   /** Up to 16 string pairs (keys ≤ 64 characters, values ≤ 512), returned on the batch. */
   metadata?: Record<string, unknown> | null | undefined;
+  /** IMMEDIATE (default) for results as they finish, OFFLINE for the upstream Batch API. */
   mode?: BatchMode;
 };
 
 /** Narrows a video list; each given list matches any of its values. */
 export type VideoFilter = {
+  /** Only videos made by one of these operations; omitted or null means any operation. */
   operation?: Array<VideoOperation> | null | undefined;
+  /** Only videos in one of these statuses; omitted or null means any status. */
   status?: Array<VideoStatus> | null | undefined;
 };
 
 /** How a video was made. */
 export type VideoOperation =
+  /** Rendered from a prompt by createVideo (or a batch item or storyboard scene). */
   | 'CREATE'
+  /** One targeted change to another video, made by editVideo. */
   | 'EDIT'
+  /** Another video continued by extendVideo; `seconds` is the stitched total. */
   | 'EXTEND'
+  /** A variation of another video made by the deprecated remixVideo. */
   | 'REMIX';
 
 /** Lifecycle of a video job. */
