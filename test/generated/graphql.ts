@@ -147,6 +147,43 @@ export type EditVideoInput = {
   webhookUrl?: string | null | undefined;
 };
 
+/** Stable error codes: the `extensions.code` of GraphQL errors and the code of a failed job (`VideoError.code`, `BatchItemError.code`). Branch on the code, not on the message. Documents Reelgraph cannot run at all also get GraphQL-level codes outside this enum: GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED and PERSISTED_QUERY_NOT_FOUND. */
+export type ErrorCode =
+  /** The finished video could not be copied into Reelgraph storage before the video service deleted it. Retryable: retryVideo submits it again. */
+  | 'ASSET_EXPIRED'
+  /** The HTTP request is not one Reelgraph runs as sent: a persisted-query hash that does not match the text, a JSON batch, a subscription over HTTP (use the WebSocket or SSE), a mutation over GET, a malformed body. */
+  | 'BAD_REQUEST'
+  /** A value in the request is invalid: an unsupported model, size or seconds, a prompt that is empty or too long, a malformed ID or cursor, `first`/`last` outside 1..100. `extensions.field` names the input and `extensions.allowed` lists the accepted values when they are few. Nothing was changed; fix the value and send again. */
+  | 'BAD_USER_INPUT'
+  /** The tenant's monthly budget cannot cover the job's estimated cost; the error says what remains. */
+  | 'BUDGET_EXCEEDED'
+  /** The work was cancelled: labels what a cancellation stopped, e.g. a storyboard whose scene video was cancelled. */
+  | 'CANCELLED'
+  /** The object is in the wrong state for the operation (e.g. editing a video that is not COMPLETED, cancelling one that already ended), or an `idempotencyKey` was reused with a different input. */
+  | 'CONFLICT'
+  /** The moderation screen or the video service refused the prompt or an input image; as a job failure it is not retryable: change the request. */
+  | 'CONTENT_POLICY_VIOLATION'
+  /** The key may not do this: an admin-only operation with a member key, or an operator-only one (model pins, budgets) from another tenant. */
+  | 'FORBIDDEN'
+  /** Something unexpected failed inside Reelgraph; it is logged with the request id and no details are sent. Retry, then report it. */
+  | 'INTERNAL_SERVER_ERROR'
+  /** The model or snapshot is past its shutdown date; the message names its replacement. */
+  | 'MODEL_SHUT_DOWN'
+  /** No object with that ID exists for this viewer (objects of other tenants are reported the same way). */
+  | 'NOT_FOUND'
+  /** The operation is larger, deeper or costlier than the limits, holds too many mutations, or its response would be too large. Ask for fewer fields or smaller pages. */
+  | 'QUERY_TOO_COMPLEX'
+  /** Too many requests for the key (HTTP 429 with `Retry-After` and `extensions.retryAfterSeconds`), too many active jobs for the tenant, or too many subscriptions on one connection. Retry later. */
+  | 'RATE_LIMITED'
+  /** The API key is missing, unknown or revoked (HTTP 401; WebSocket close 4401). */
+  | 'UNAUTHENTICATED'
+  /** The video service reported a failure of the job; the message carries the upstream's own code. Usually retryable (see `retryable`). */
+  | 'UPSTREAM_ERROR'
+  /** A job did not finish in time (JOB_MAX_AGE_SECONDS), or an offline batch expired before its item ran. Retryable. */
+  | 'UPSTREAM_TIMEOUT'
+  /** The video or moderation service could not be reached, failed (5xx) or refused Reelgraph's own credentials. Retryable; Reelgraph retries jobs it already accepted. */
+  | 'UPSTREAM_UNAVAILABLE';
+
 /** Kind of object an event is about. */
 export type EventSubject =
   /** A Video changed (status, progress or error); `status` is a VideoStatus value. */
@@ -442,21 +479,21 @@ export type ListVideosLineageQueryVariables = Exact<{
 
 export type ListVideosLineageQuery = { videos: { nodes: Array<{ id: string, operation: VideoOperation, seconds: number, source: { id: string } | null, derivatives: Array<{ id: string, operation: VideoOperation }>, extensions: Array<{ id: string, index: number }>, extension: { id: string, index: number, totalSeconds: number } | null, chainRoot: { id: string }, characters: Array<{ id: string, name: string }>, storyboard: { id: string } | null }> } };
 
-export type StoryboardFieldsFragment = { id: string, status: StoryboardStatus, model: string, size: string, totalSeconds: number, currentScene: number, progress: number, error: { code: string, message: string } | null, scenes: Array<{ index: number, prompt: string, seconds: number, video: { id: string, status: VideoStatus, seconds: number } | null }>, finalVideo: { id: string, seconds: number, downloadUrl: string | null } | null };
+export type StoryboardFieldsFragment = { id: string, status: StoryboardStatus, model: string, size: string, totalSeconds: number, currentScene: number, progress: number, error: { code: ErrorCode, message: string } | null, scenes: Array<{ index: number, prompt: string, seconds: number, video: { id: string, status: VideoStatus, seconds: number } | null }>, finalVideo: { id: string, seconds: number, downloadUrl: string | null } | null };
 
 export type CreateStoryboardMutationVariables = Exact<{
   input: CreateStoryboardInput;
 }>;
 
 
-export type CreateStoryboardMutation = { createStoryboard: { storyboard: { id: string, status: StoryboardStatus, model: string, size: string, totalSeconds: number, currentScene: number, progress: number, error: { code: string, message: string } | null, scenes: Array<{ index: number, prompt: string, seconds: number, video: { id: string, status: VideoStatus, seconds: number } | null }>, finalVideo: { id: string, seconds: number, downloadUrl: string | null } | null } } };
+export type CreateStoryboardMutation = { createStoryboard: { storyboard: { id: string, status: StoryboardStatus, model: string, size: string, totalSeconds: number, currentScene: number, progress: number, error: { code: ErrorCode, message: string } | null, scenes: Array<{ index: number, prompt: string, seconds: number, video: { id: string, status: VideoStatus, seconds: number } | null }>, finalVideo: { id: string, seconds: number, downloadUrl: string | null } | null } } };
 
 export type GetStoryboardQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type GetStoryboardQuery = { storyboard: { id: string, status: StoryboardStatus, model: string, size: string, totalSeconds: number, currentScene: number, progress: number, error: { code: string, message: string } | null, scenes: Array<{ index: number, prompt: string, seconds: number, video: { id: string, status: VideoStatus, seconds: number } | null }>, finalVideo: { id: string, seconds: number, downloadUrl: string | null } | null } | null };
+export type GetStoryboardQuery = { storyboard: { id: string, status: StoryboardStatus, model: string, size: string, totalSeconds: number, currentScene: number, progress: number, error: { code: ErrorCode, message: string } | null, scenes: Array<{ index: number, prompt: string, seconds: number, video: { id: string, status: VideoStatus, seconds: number } | null }>, finalVideo: { id: string, seconds: number, downloadUrl: string | null } | null } | null };
 
 export type StoryboardUpdatedSubscriptionVariables = Exact<{
   id: string | number;
@@ -465,28 +502,28 @@ export type StoryboardUpdatedSubscriptionVariables = Exact<{
 
 export type StoryboardUpdatedSubscription = { storyboardUpdated: { id: string, status: StoryboardStatus, currentScene: number, progress: number } };
 
-export type BatchFieldsFragment = { id: string, mode: BatchMode, status: BatchStatus, total: number, metadata: unknown, estimatedCost: number | null, errorMessage: string | null, resultsUrl: string | null, createdAt: string, completedAt: string | null, cancelledAt: string | null, counts: { total: number, pending: number, inProgress: number, completed: number, failed: number, cancelled: number }, errors: Array<{ customId: string, videoId: string, code: string, message: string }> };
+export type BatchFieldsFragment = { id: string, mode: BatchMode, status: BatchStatus, total: number, metadata: unknown, estimatedCost: number | null, errorMessage: string | null, resultsUrl: string | null, createdAt: string, completedAt: string | null, cancelledAt: string | null, counts: { total: number, pending: number, inProgress: number, completed: number, failed: number, cancelled: number }, errors: Array<{ customId: string, videoId: string, code: ErrorCode, message: string }> };
 
 export type SubmitBatchMutationVariables = Exact<{
   input: SubmitBatchInput;
 }>;
 
 
-export type SubmitBatchMutation = { submitBatch: { batch: { id: string, mode: BatchMode, status: BatchStatus, total: number, metadata: unknown, estimatedCost: number | null, errorMessage: string | null, resultsUrl: string | null, createdAt: string, completedAt: string | null, cancelledAt: string | null, counts: { total: number, pending: number, inProgress: number, completed: number, failed: number, cancelled: number }, errors: Array<{ customId: string, videoId: string, code: string, message: string }> } } };
+export type SubmitBatchMutation = { submitBatch: { batch: { id: string, mode: BatchMode, status: BatchStatus, total: number, metadata: unknown, estimatedCost: number | null, errorMessage: string | null, resultsUrl: string | null, createdAt: string, completedAt: string | null, cancelledAt: string | null, counts: { total: number, pending: number, inProgress: number, completed: number, failed: number, cancelled: number }, errors: Array<{ customId: string, videoId: string, code: ErrorCode, message: string }> } } };
 
 export type CancelBatchMutationVariables = Exact<{
   input: CancelBatchInput;
 }>;
 
 
-export type CancelBatchMutation = { cancelBatch: { batch: { id: string, mode: BatchMode, status: BatchStatus, total: number, metadata: unknown, estimatedCost: number | null, errorMessage: string | null, resultsUrl: string | null, createdAt: string, completedAt: string | null, cancelledAt: string | null, counts: { total: number, pending: number, inProgress: number, completed: number, failed: number, cancelled: number }, errors: Array<{ customId: string, videoId: string, code: string, message: string }> } } };
+export type CancelBatchMutation = { cancelBatch: { batch: { id: string, mode: BatchMode, status: BatchStatus, total: number, metadata: unknown, estimatedCost: number | null, errorMessage: string | null, resultsUrl: string | null, createdAt: string, completedAt: string | null, cancelledAt: string | null, counts: { total: number, pending: number, inProgress: number, completed: number, failed: number, cancelled: number }, errors: Array<{ customId: string, videoId: string, code: ErrorCode, message: string }> } } };
 
 export type GetBatchQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type GetBatchQuery = { batch: { id: string, mode: BatchMode, status: BatchStatus, total: number, metadata: unknown, estimatedCost: number | null, errorMessage: string | null, resultsUrl: string | null, createdAt: string, completedAt: string | null, cancelledAt: string | null, counts: { total: number, pending: number, inProgress: number, completed: number, failed: number, cancelled: number }, errors: Array<{ customId: string, videoId: string, code: string, message: string }> } | null };
+export type GetBatchQuery = { batch: { id: string, mode: BatchMode, status: BatchStatus, total: number, metadata: unknown, estimatedCost: number | null, errorMessage: string | null, resultsUrl: string | null, createdAt: string, completedAt: string | null, cancelledAt: string | null, counts: { total: number, pending: number, inProgress: number, completed: number, failed: number, cancelled: number }, errors: Array<{ customId: string, videoId: string, code: ErrorCode, message: string }> } | null };
 
 export type BatchVideosQueryVariables = Exact<{
   id: string | number;
@@ -503,7 +540,7 @@ export type ListBatchesQueryVariables = Exact<{
 }>;
 
 
-export type ListBatchesQuery = { batches: { nodes: Array<{ id: string, mode: BatchMode, status: BatchStatus, total: number, metadata: unknown, estimatedCost: number | null, errorMessage: string | null, resultsUrl: string | null, createdAt: string, completedAt: string | null, cancelledAt: string | null, counts: { total: number, pending: number, inProgress: number, completed: number, failed: number, cancelled: number }, errors: Array<{ customId: string, videoId: string, code: string, message: string }> }> } };
+export type ListBatchesQuery = { batches: { nodes: Array<{ id: string, mode: BatchMode, status: BatchStatus, total: number, metadata: unknown, estimatedCost: number | null, errorMessage: string | null, resultsUrl: string | null, createdAt: string, completedAt: string | null, cancelledAt: string | null, counts: { total: number, pending: number, inProgress: number, completed: number, failed: number, cancelled: number }, errors: Array<{ customId: string, videoId: string, code: ErrorCode, message: string }> }> } };
 
 export type BatchUpdatedSubscriptionVariables = Exact<{
   id: string | number;
@@ -517,7 +554,7 @@ export type VideoUpdatedSubscriptionVariables = Exact<{
 }>;
 
 
-export type VideoUpdatedSubscription = { videoUpdated: { id: string, status: VideoStatus, progress: number, downloadUrl: string | null, error: { code: string, message: string } | null } };
+export type VideoUpdatedSubscription = { videoUpdated: { id: string, status: VideoStatus, progress: number, downloadUrl: string | null, error: { code: ErrorCode, message: string } | null } };
 
 export type VideosUpdatedSubscriptionVariables = Exact<{
   filter?: VideoFilter | null | undefined;
@@ -660,14 +697,14 @@ export type RevokeApiKeyMutationVariables = Exact<{
 
 export type RevokeApiKeyMutation = { revokeApiKey: { apiKey: { id: string, revokedAt: string | null } } };
 
-export type VideoFieldsFragment = { id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, error: { code: string, message: string, retryable: boolean } | null };
+export type VideoFieldsFragment = { id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, error: { code: ErrorCode, message: string, retryable: boolean } | null };
 
 export type GetVideoQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type GetVideoQuery = { video: { downloadUrl: string | null, id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, thumbnailUrl: string | null, spritesheetUrl: string | null, source: { id: string, status: VideoStatus } | null, error: { code: string, message: string, retryable: boolean } | null } | null };
+export type GetVideoQuery = { video: { downloadUrl: string | null, id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, thumbnailUrl: string | null, spritesheetUrl: string | null, source: { id: string, status: VideoStatus } | null, error: { code: ErrorCode, message: string, retryable: boolean } | null } | null };
 
 export type ListVideosQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -676,7 +713,7 @@ export type ListVideosQueryVariables = Exact<{
 }>;
 
 
-export type ListVideosQuery = { videos: { edges: Array<{ cursor: string, node: { id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, error: { code: string, message: string, retryable: boolean } | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type ListVideosQuery = { videos: { edges: Array<{ cursor: string, node: { id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, error: { code: ErrorCode, message: string, retryable: boolean } | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type ListVideosWithSourcesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -705,21 +742,21 @@ export type CreateVideoMutationVariables = Exact<{
 }>;
 
 
-export type CreateVideoMutation = { createVideo: { video: { id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, error: { code: string, message: string, retryable: boolean } | null } } };
+export type CreateVideoMutation = { createVideo: { video: { id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, error: { code: ErrorCode, message: string, retryable: boolean } | null } } };
 
 export type RemixVideoMutationVariables = Exact<{
   input: RemixVideoInput;
 }>;
 
 
-export type RemixVideoMutation = { remixVideo: { video: { id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, source: { id: string } | null, error: { code: string, message: string, retryable: boolean } | null } } };
+export type RemixVideoMutation = { remixVideo: { video: { id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, source: { id: string } | null, error: { code: ErrorCode, message: string, retryable: boolean } | null } } };
 
 export type EditVideoMutationVariables = Exact<{
   input: EditVideoInput;
 }>;
 
 
-export type EditVideoMutation = { editVideo: { video: { id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, source: { id: string } | null, error: { code: string, message: string, retryable: boolean } | null } } };
+export type EditVideoMutation = { editVideo: { video: { id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, source: { id: string } | null, error: { code: ErrorCode, message: string, retryable: boolean } | null } } };
 
 export type DeleteVideoMutationVariables = Exact<{
   input: DeleteVideoInput;
@@ -735,21 +772,21 @@ export type CancelVideoMutationVariables = Exact<{
 }>;
 
 
-export type CancelVideoMutation = { cancelVideo: { video: { cost: number | null, id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, error: { code: string, message: string, retryable: boolean } | null } } };
+export type CancelVideoMutation = { cancelVideo: { video: { cost: number | null, id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, error: { code: ErrorCode, message: string, retryable: boolean } | null } } };
 
 export type RetryVideoMutationVariables = Exact<{
   input: RetryVideoInput;
 }>;
 
 
-export type RetryVideoMutation = { retryVideo: { video: { id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, retryOf: { id: string, status: VideoStatus, error: { code: string, retryable: boolean } | null } | null, error: { code: string, message: string, retryable: boolean } | null } } };
+export type RetryVideoMutation = { retryVideo: { video: { id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, retryOf: { id: string, status: VideoStatus, error: { code: ErrorCode, retryable: boolean } | null } | null, error: { code: ErrorCode, message: string, retryable: boolean } | null } } };
 
 export type GetVideoLifecycleQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type GetVideoLifecycleQuery = { video: { cost: number | null, downloadUrl: string | null, id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, submittedAt: string | null, startedAt: string | null, queuedSeconds: number | null, renderSeconds: number | null, estimatedCompletionAt: string | null, retryOf: { id: string, status: VideoStatus } | null, retries: Array<{ id: string, status: VideoStatus }>, error: { code: string, message: string, retryable: boolean } | null } | null };
+export type GetVideoLifecycleQuery = { video: { cost: number | null, downloadUrl: string | null, id: string, status: VideoStatus, progress: number, prompt: string, model: string, resolvedModel: string | null, size: string, width: number, height: number, aspectRatio: AspectRatio, seconds: number, operation: VideoOperation, estimatedCost: number | null, createdAt: string, updatedAt: string, completedAt: string | null, submittedAt: string | null, startedAt: string | null, queuedSeconds: number | null, renderSeconds: number | null, estimatedCompletionAt: string | null, retryOf: { id: string, status: VideoStatus } | null, retries: Array<{ id: string, status: VideoStatus }>, error: { code: ErrorCode, message: string, retryable: boolean } | null } | null };
 
 export type ListVideoTimingsQueryVariables = Exact<{
   first?: number | null | undefined;

@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
+import { toErrorCode } from '../../graphql/error-code';
 import { expectGlobalId, fromGlobalId, PageArgs, toGlobalId } from '../../graphql/relay';
 import type { MediaUrls } from '../../storage/media-urls';
 import { Video } from '../videos/video.entity';
@@ -75,7 +76,7 @@ export class BatchResolver {
   @FieldResolver(() => [BatchItemErrorType], { description: 'Failed items with their customId and reason.' })
   async errors(@Root() batch: Batch, @Ctx() ctx: RequestContext): Promise<BatchItemErrorType[]> {
     const failed = await ctx.loaders.failedItemsByBatch.load(batch.id);
-    return failed.map((v) => ({ customId: v.customId ?? '', videoId: toGlobalId(VIDEO_TYPE_NAME, v.id), code: v.errorCode ?? 'UNKNOWN', message: v.errorMessage ?? '' }));
+    return failed.map((v) => ({ customId: v.customId ?? '', videoId: toGlobalId(VIDEO_TYPE_NAME, v.id), code: toErrorCode(v.errorCode), message: v.errorMessage ?? '' }));
   }
 
   @FieldResolver(() => Float, { nullable: true, description: 'Sum of the items\' estimated cost in dollars (null when a price is unknown).' })

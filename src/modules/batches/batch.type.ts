@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
+import { ErrorCode } from '../../graphql/error-code';
 import { connectionType, NodeInterface } from '../../graphql/relay';
 import { BatchMode, BatchStatus } from './batch.entity';
 
@@ -47,8 +48,8 @@ export class BatchItemErrorType {
   @Field(() => ID, { description: 'Global ID of the failed item\'s Video.' })
   videoId!: string;
 
-  @Field({ description: 'Why the item failed, the same code as its `Video.error.code`.' })
-  code!: string;
+  @Field(() => ErrorCode, { description: 'Why the item failed, the same code as its `Video.error.code`.' })
+  code!: ErrorCode;
 
   @Field({ description: 'Human-readable reason; branch on `code`, not on this text.' })
   message!: string;

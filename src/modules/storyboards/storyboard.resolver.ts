@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
+import { toErrorCode } from '../../graphql/error-code';
 import { expectGlobalId, fromGlobalId, PageArgs, toGlobalId } from '../../graphql/relay';
 import { Video } from '../videos/video.entity';
 import { VideoErrorType, VideoType } from '../videos/video.type';
@@ -70,7 +71,7 @@ export class StoryboardResolver {
 
   @FieldResolver(() => VideoErrorType, { nullable: true, description: 'Why the storyboard stopped; null unless FAILED.' })
   error(@Root() storyboard: Storyboard): VideoErrorType | null {
-    return storyboard.errorCode ? { code: storyboard.errorCode, message: storyboard.errorMessage ?? '', retryable: false } : null;
+    return storyboard.errorCode ? { code: toErrorCode(storyboard.errorCode), message: storyboard.errorMessage ?? '', retryable: false } : null;
   }
 }
 

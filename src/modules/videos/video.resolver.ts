@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
+import { toErrorCode } from '../../graphql/error-code';
 import { expectGlobalId, fromGlobalId, PageArgs, toGlobalId } from '../../graphql/relay';
 import type { MediaUrls } from '../../storage/media-urls';
 import { Video } from './video.entity';
@@ -104,7 +105,7 @@ export class VideoResolver {
   @FieldResolver(() => VideoErrorType, { nullable: true, description: 'Why the job failed; null unless FAILED.' })
   error(@Root() video: Video): VideoErrorType | null {
     if (!video.errorCode) return null;
-    return { code: video.errorCode, message: video.errorMessage ?? '', retryable: video.errorRetryable ?? false };
+    return { code: toErrorCode(video.errorCode), message: video.errorMessage ?? '', retryable: video.errorRetryable ?? false };
   }
 
   @FieldResolver(() => VideoType, { nullable: true, description: 'The video this one was derived from (remix, edit, extension).' })

@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ErrorCode } from '../../graphql/error-code';
 import { connectionType, NodeInterface } from '../../graphql/relay';
 import { AspectRatio, VideoOperation, VideoStatus, VideoVariant } from './video.enums';
 
@@ -44,8 +45,8 @@ registerEnumType(AspectRatio, {
 
 @ObjectType('VideoError', { description: 'Why a job failed.' })
 export class VideoErrorType {
-  @Field({ description: 'Stable code, e.g. CONTENT_POLICY_VIOLATION, UPSTREAM_TIMEOUT, UPSTREAM_ERROR.' })
-  code!: string;
+  @Field(() => ErrorCode, { description: 'Stable code of the failure, e.g. CONTENT_POLICY_VIOLATION, UPSTREAM_TIMEOUT, UPSTREAM_ERROR; see ErrorCode for when each happens.' })
+  code!: ErrorCode;
 
   @Field({ description: 'Human-readable explanation of the failure, for logs and people; branch on `code`, not on this text, which may change.' })
   message!: string;

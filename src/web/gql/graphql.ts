@@ -92,6 +92,43 @@ export type EditVideoInput = {
   webhookUrl?: string | null | undefined;
 };
 
+/** Stable error codes: the `extensions.code` of GraphQL errors and the code of a failed job (`VideoError.code`, `BatchItemError.code`). Branch on the code, not on the message. Documents Reelgraph cannot run at all also get GraphQL-level codes outside this enum: GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED and PERSISTED_QUERY_NOT_FOUND. */
+export type ErrorCode =
+  /** The finished video could not be copied into Reelgraph storage before the video service deleted it. Retryable: retryVideo submits it again. */
+  | 'ASSET_EXPIRED'
+  /** The HTTP request is not one Reelgraph runs as sent: a persisted-query hash that does not match the text, a JSON batch, a subscription over HTTP (use the WebSocket or SSE), a mutation over GET, a malformed body. */
+  | 'BAD_REQUEST'
+  /** A value in the request is invalid: an unsupported model, size or seconds, a prompt that is empty or too long, a malformed ID or cursor, `first`/`last` outside 1..100. `extensions.field` names the input and `extensions.allowed` lists the accepted values when they are few. Nothing was changed; fix the value and send again. */
+  | 'BAD_USER_INPUT'
+  /** The tenant's monthly budget cannot cover the job's estimated cost; the error says what remains. */
+  | 'BUDGET_EXCEEDED'
+  /** The work was cancelled: labels what a cancellation stopped, e.g. a storyboard whose scene video was cancelled. */
+  | 'CANCELLED'
+  /** The object is in the wrong state for the operation (e.g. editing a video that is not COMPLETED, cancelling one that already ended), or an `idempotencyKey` was reused with a different input. */
+  | 'CONFLICT'
+  /** The moderation screen or the video service refused the prompt or an input image; as a job failure it is not retryable: change the request. */
+  | 'CONTENT_POLICY_VIOLATION'
+  /** The key may not do this: an admin-only operation with a member key, or an operator-only one (model pins, budgets) from another tenant. */
+  | 'FORBIDDEN'
+  /** Something unexpected failed inside Reelgraph; it is logged with the request id and no details are sent. Retry, then report it. */
+  | 'INTERNAL_SERVER_ERROR'
+  /** The model or snapshot is past its shutdown date; the message names its replacement. */
+  | 'MODEL_SHUT_DOWN'
+  /** No object with that ID exists for this viewer (objects of other tenants are reported the same way). */
+  | 'NOT_FOUND'
+  /** The operation is larger, deeper or costlier than the limits, holds too many mutations, or its response would be too large. Ask for fewer fields or smaller pages. */
+  | 'QUERY_TOO_COMPLEX'
+  /** Too many requests for the key (HTTP 429 with `Retry-After` and `extensions.retryAfterSeconds`), too many active jobs for the tenant, or too many subscriptions on one connection. Retry later. */
+  | 'RATE_LIMITED'
+  /** The API key is missing, unknown or revoked (HTTP 401; WebSocket close 4401). */
+  | 'UNAUTHENTICATED'
+  /** The video service reported a failure of the job; the message carries the upstream's own code. Usually retryable (see `retryable`). */
+  | 'UPSTREAM_ERROR'
+  /** A job did not finish in time (JOB_MAX_AGE_SECONDS), or an offline batch expired before its item ran. Retryable. */
+  | 'UPSTREAM_TIMEOUT'
+  /** The video or moderation service could not be reached, failed (5xx) or refused Reelgraph's own credentials. Retryable; Reelgraph retries jobs it already accepted. */
+  | 'UPSTREAM_UNAVAILABLE';
+
 /** A continuation of a COMPLETED video. */
 export type ExtendVideoInput = {
   /** Makes retries safe: the same key with the same input returns the same extension. */
@@ -209,14 +246,14 @@ export type StudioVideoQueryVariables = Exact<{
 }>;
 
 
-export type StudioVideoQuery = { video: { id: string, status: VideoStatus, progress: number, prompt: string, model: string, size: string, seconds: number, operation: VideoOperation, estimatedCost: number | null, cost: number | null, createdAt: string, downloadUrl: string | null, thumbnailUrl: string | null, spritesheetUrl: string | null, error: { code: string, message: string } | null, source: { id: string } | null } | null };
+export type StudioVideoQuery = { video: { id: string, status: VideoStatus, progress: number, prompt: string, model: string, size: string, seconds: number, operation: VideoOperation, estimatedCost: number | null, cost: number | null, createdAt: string, downloadUrl: string | null, thumbnailUrl: string | null, spritesheetUrl: string | null, error: { code: ErrorCode, message: string } | null, source: { id: string } | null } | null };
 
 export type StudioVideoUpdatedSubscriptionVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type StudioVideoUpdatedSubscription = { videoUpdated: { id: string, status: VideoStatus, progress: number, error: { code: string, message: string } | null } };
+export type StudioVideoUpdatedSubscription = { videoUpdated: { id: string, status: VideoStatus, progress: number, error: { code: ErrorCode, message: string } | null } };
 
 export type StudioLibraryQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -239,7 +276,7 @@ export type StudioStoryboardQueryVariables = Exact<{
 }>;
 
 
-export type StudioStoryboardQuery = { storyboard: { id: string, status: StoryboardStatus, progress: number, currentScene: number, totalSeconds: number, error: { code: string, message: string } | null, scenes: Array<{ index: number, prompt: string, seconds: number, video: { id: string, status: VideoStatus, progress: number } | null }>, finalVideo: { id: string } | null } | null };
+export type StudioStoryboardQuery = { storyboard: { id: string, status: StoryboardStatus, progress: number, currentScene: number, totalSeconds: number, error: { code: ErrorCode, message: string } | null, scenes: Array<{ index: number, prompt: string, seconds: number, video: { id: string, status: VideoStatus, progress: number } | null }>, finalVideo: { id: string } | null } | null };
 
 export type StudioStoryboardUpdatedSubscriptionVariables = Exact<{
   id: string | number;
@@ -268,7 +305,7 @@ export type StudioBatchVideosQueryVariables = Exact<{
 }>;
 
 
-export type StudioBatchVideosQuery = { batch: { id: string, errors: Array<{ customId: string, code: string, message: string }>, videos: { nodes: Array<{ id: string, customId: string | null, status: VideoStatus, progress: number, thumbnailUrl: string | null }> } } | null };
+export type StudioBatchVideosQuery = { batch: { id: string, errors: Array<{ customId: string, code: ErrorCode, message: string }>, videos: { nodes: Array<{ id: string, customId: string | null, status: VideoStatus, progress: number, thumbnailUrl: string | null }> } } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
