@@ -62,7 +62,7 @@ export class ModelCapabilitiesType {
   @Field({ description: 'Whether editVideo accepts its videos.' })
   edits!: boolean;
 
-  @Field({ description: 'Whether the deprecated remixVideo accepts its videos.' })
+  @Field({ description: 'Whether the deprecated remixVideo accepts its videos.', deprecationReason: 'Only the deprecated `remixVideo` reads it; check `edits` for `editVideo`.' })
   remix!: boolean;
 
   @Field({ description: 'Whether createVideo accepts `characterIds` and createCharacter registers characters for it.' })

@@ -43,7 +43,10 @@ export class VideoResolver {
     return { video: await this.service.create(ctx, input) };
   }
 
-  @Mutation(() => VideoPayload, { description: 'Makes a variation of a COMPLETED video (the upstream\'s legacy remix path; prefer editVideo).' })
+  @Mutation(() => VideoPayload, {
+    description: 'Makes a variation of a COMPLETED video through the upstream\'s legacy remix path. Still works; new code should call editVideo.',
+    deprecationReason: 'Use `editVideo`: the same input (`videoId`, `prompt`, `idempotencyKey`, `webhookUrl`), through the upstream\'s current `/videos/edits` path. remixVideo keeps working.',
+  })
   async remixVideo(@Arg('input', () => RemixVideoInput, { description: 'The source video and the change to make.' }) input: RemixVideoInput, @Ctx() ctx: RequestContext): Promise<{ video: Video }> {
     return { video: await this.service.derive(ctx, VideoOperation.REMIX, input) };
   }
