@@ -130,7 +130,9 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
     const depth = introspection ? 0 : 1 + child.depth;
     if (isLeafType(type)) return { depth, cost: 0, rootFields: introspection ? 0 : 1 };
     let cost: number;
-    const page = typeof args.first === 'number' ? Math.max(0, args.first) : Array.isArray(args.ids) ? args.ids.length : definition.args.some((a) => a.name === 'first') ? DEFAULT_PAGE_SIZE : undefined;
+    // `last` pages like `first` (giving both is refused before anything runs; the larger one is charged).
+    const requested = [args.first, args.last].filter((n): n is number => typeof n === 'number');
+    const page = requested.length > 0 ? Math.max(0, ...requested) : Array.isArray(args.ids) ? args.ids.length : definition.args.some((a) => a.name === 'first') ? DEFAULT_PAGE_SIZE : undefined;
     if (paged.has(parent)) cost = child.cost;
     else if (page !== undefined) cost = 1 + Math.max(1, child.cost) * page;
     else if (isListType(getNullableType(definition.type))) cost = 1 + child.cost * ASSUMED_LIST_LENGTH;

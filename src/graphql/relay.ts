@@ -50,12 +50,72 @@ export function expectGlobalId(globalId: string, typeName: string, field: string
 /** Paging arguments shared by every connection. */
 @ArgsType()
 export class PageArgs {
-  // Checked by pageSize() in the service, which names the field and the limit in its error.
-  @Field(() => Int, { nullable: true, description: `Number of items, 1 to ${MAX_PAGE_SIZE}. Default ${DEFAULT_PAGE_SIZE}.` })
+  // Checked by pageRequest() in the service, which names the field and the limit in its error.
+  @Field(() => Int, { nullable: true, description: `Number of items from the start (or from \`after\`), 1 to ${MAX_PAGE_SIZE}. Default ${DEFAULT_PAGE_SIZE} when neither \`first\` nor \`last\` is given; not together with \`last\`.` })
   first?: number;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the last item of the previous page (`pageInfo.endCursor`).' })
+  @Field(() => String, { nullable: true, description: 'Only items after this cursor: the `pageInfo.endCursor` of the previous page when paging forward.' })
   after?: string;
+
+  @Field(() => Int, { nullable: true, description: `Number of items from the end (or from \`before\`), 1 to ${MAX_PAGE_SIZE}, for paging backward; not together with \`first\`.` })
+  last?: number;
+
+  @Field(() => String, { nullable: true, description: 'Only items before this cursor: the `pageInfo.startCursor` of the next page when paging backward with `last`.' })
+  before?: string;
+}
+
+/** A validated page request: how many, which way, and the decoded bounds. */
+export interface PageRequest<K = string> {
+  size: number;
+  /** True for `last`: the page is the end of the range, fetched in reverse and turned around. */
+  backward: boolean;
+  after?: K;
+  before?: K;
+}
+
+/**
+ * Validates the paging arguments. `decode` turns a cursor into the key it bounds (a row id by default).
+ * @throws BAD_USER_INPUT for `first` with `last`, a size outside 1..100, or a cursor we did not issue.
+ */
+export function pageRequest<K = string>(
+  args: { first?: number | null; after?: string | null; last?: number | null; before?: string | null },
+  decode: (cursor: string, field: string) => K = decodeCursor as unknown as (cursor: string, field: string) => K,
+): PageRequest<K> {
+  const given = (n: number | null | undefined): n is number => n !== undefined && n !== null;
+  if (given(args.first) && given(args.last)) {
+    throw badInput('last', 'Give first or last, not both: first pages forward (with after), last pages backward (with before).');
+  }
+  const backward = given(args.last);
+  return {
+    size: given(args.last) ? checkSize(args.last, 'last') : pageSize(args.first),
+    backward,
+    after: args.after ? decode(args.after, 'after') : undefined,
+    before: args.before ? decode(args.before, 'before') : undefined,
+  };
+}
+
+/**
+ * The key range and query order for a request over a connection ordered by a key `order`:
+ * fetch `limit` rows (one extra says "there is more") with `range` and `orderBy`, then {@link pageOf}.
+ */
+export function keyset<K>(request: PageRequest<K>, order: 'asc' | 'desc'): { range?: { $lt?: K; $gt?: K }; orderBy: 'asc' | 'desc'; limit: number } {
+  const range: { $lt?: K; $gt?: K } = {};
+  // In a newest-first (desc) connection "after" means smaller keys; in an asc one, larger.
+  const afterOp = order === 'desc' ? '$lt' : '$gt';
+  const beforeOp = order === 'desc' ? '$gt' : '$lt';
+  if (request.after !== undefined) range[afterOp] = request.after;
+  if (request.before !== undefined) range[beforeOp] = request.before;
+  const flipped = order === 'desc' ? 'asc' : 'desc';
+  return { range: Object.keys(range).length > 0 ? range : undefined, orderBy: request.backward ? flipped : order, limit: request.size + 1 };
+}
+
+/** Builds the page for a request from rows fetched as {@link keyset} said (so backward rows come reversed). */
+export function pageOf<T>(rows: T[], request: PageRequest<unknown>, cursorOf?: (row: T) => string): Page<T> {
+  if (!request.backward) return toPage(rows, request.size, request.after !== undefined, cursorOf);
+  const page = toPage(rows.slice(0, request.size).reverse(), request.size, rows.length > request.size, cursorOf);
+  // A backward page ends at `before`; the items from `before` on exist (it is one of our cursors).
+  page.pageInfo.hasNextPage = request.before !== undefined;
+  return page;
 }
 
 @ObjectType({ description: 'Where a page sits in the whole list.' })
@@ -101,10 +161,14 @@ export function readCursor(cursor: string, kind: string): string | undefined {
 /** Validates `first` (1..100, default 20). */
 export function pageSize(first: number | undefined | null): number {
   if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw badInput('first', `first must be between 1 and ${MAX_PAGE_SIZE} (got ${first}).`);
+  return checkSize(first, 'first');
+}
+
+function checkSize(size: number, field: 'first' | 'last'): number {
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw badInput(field, `${field} must be between 1 and ${MAX_PAGE_SIZE} (got ${size}).`);
   }
-  return first;
+  return size;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { PubSub } from '@graphql-yoga/subscription';
 import { AppError, badInput, ErrorCode, notFound } from '../../errors';
 import type { Topics } from '../../events/topics';
 import type { RequestContext } from '../../graphql/context';
-import { decodeCursor, expectGlobalId, type Page, pageSize, toPage } from '../../graphql/relay';
+import { expectGlobalId, keyset, type Page, type PageArgs, pageOf, pageRequest } from '../../graphql/relay';
 import { inputHash, replayIfKnown, replayWinner } from '../../idempotency';
 import type { TaskQueue } from '../../jobs/task-queue';
 import type { Worker } from '../../jobs/worker';
@@ -150,19 +150,20 @@ export class BatchService {
     return (await ctx.em.fork({ clear: true }).findOne(Batch, { id: batch.id })) ?? batch;
   }
 
-  async list(ctx: RequestContext, args: { first?: number; after?: string }): Promise<Page<Batch>> {
-    const size = pageSize(args.first);
-    const where: FilterQuery<Batch> = args.after ? { id: { $lt: decodeCursor(args.after) } } : {};
-    return toPage(await ctx.em.find(Batch, where, { orderBy: { id: 'desc' }, limit: size + 1 }), size, Boolean(args.after));
+  async list(ctx: RequestContext, args: PageArgs): Promise<Page<Batch>> {
+    const request = pageRequest(args);
+    const { range, orderBy, limit } = keyset(request, 'desc');
+    return pageOf(await ctx.em.find(Batch, range ? { id: range } : {}, { orderBy: { id: orderBy }, limit }), request);
   }
 
   /** The batch's items in submission order, optionally by status. */
-  async videos(ctx: RequestContext, batch: Batch, args: { first?: number; after?: string }, status?: VideoStatus[]): Promise<Page<Video>> {
-    const size = pageSize(args.first);
+  async videos(ctx: RequestContext, batch: Batch, args: PageArgs, status?: VideoStatus[]): Promise<Page<Video>> {
+    const request = pageRequest(args);
+    const { range, orderBy, limit } = keyset(request, 'asc');
     const where: FilterQuery<Video> = { batchId: batch.id };
-    if (args.after) where.id = { $gt: decodeCursor(args.after) };
+    if (range) where.id = range;
     if (status?.length) where.status = { $in: status };
-    return toPage(await ctx.em.find(Video, where, { orderBy: { id: 'asc' }, limit: size + 1 }), size, Boolean(args.after));
+    return pageOf(await ctx.em.find(Video, where, { orderBy: { id: orderBy }, limit }), request);
   }
 
   /** Announces a change of the batch to subscribers. */

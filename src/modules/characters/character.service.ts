@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { FilterQuery } from '@mikro-orm/core';
 import { AppError, badInput, ErrorCode, notFound } from '../../errors';
 import type { RequestContext } from '../../graphql/context';
-import { decodeCursor, expectGlobalId, type Page, pageSize, toPage } from '../../graphql/relay';
+import { expectGlobalId, keyset, type Page, type PageArgs, pageOf, pageRequest } from '../../graphql/relay';
 import { inputHash, replayIfKnown, replayWinner } from '../../idempotency';
 import { runFfmpeg } from '../../media/ffmpeg';
 import type { LocalStorage } from '../../storage/local-storage';
@@ -78,20 +78,21 @@ export class CharacterService {
   }
 
   /** The viewer's characters, newest first. */
-  async list(ctx: RequestContext, args: { first?: number; after?: string }): Promise<Page<Character>> {
-    const size = pageSize(args.first);
-    const where: FilterQuery<Character> = args.after ? { id: { $lt: decodeCursor(args.after) } } : {};
-    const rows = await ctx.em.find(Character, where, { orderBy: { id: 'desc' }, limit: size + 1 });
-    return toPage(rows, size, Boolean(args.after));
+  async list(ctx: RequestContext, args: PageArgs): Promise<Page<Character>> {
+    const request = pageRequest(args);
+    const { range, orderBy, limit } = keyset(request, 'desc');
+    const rows = await ctx.em.find(Character, range ? { id: range } : {}, { orderBy: { id: orderBy }, limit });
+    return pageOf(rows, request);
   }
 
   /** Videos featuring a character, newest first. */
-  async videosOf(ctx: RequestContext, character: Character, args: { first?: number; after?: string }): Promise<Page<Video>> {
-    const size = pageSize(args.first);
+  async videosOf(ctx: RequestContext, character: Character, args: PageArgs): Promise<Page<Video>> {
+    const request = pageRequest(args);
+    const { range, orderBy, limit } = keyset(request, 'desc');
     const where: FilterQuery<VideoCharacter> = { character: character.id };
-    if (args.after) where.video = { $lt: decodeCursor(args.after) };
-    const links = await ctx.em.find(VideoCharacter, where, { populate: ['video'], orderBy: { video: 'desc' }, limit: size + 1 });
-    return toPage(links.map((link) => link.video.getEntity()), size, Boolean(args.after));
+    if (range) where.video = range;
+    const links = await ctx.em.find(VideoCharacter, where, { populate: ['video'], orderBy: { video: orderBy }, limit });
+    return pageOf(links.map((link) => link.video.getEntity()), request);
   }
 
   /**

@@ -3,7 +3,7 @@ import type { PubSub } from '@graphql-yoga/subscription';
 import { badInput } from '../../errors';
 import type { EventLogged, Topics } from '../../events/topics';
 import type { RequestContext } from '../../graphql/context';
-import { encodeCursor, type Page, pageSize, readCursor, toPage } from '../../graphql/relay';
+import { encodeCursor, keyset, type Page, type PageArgs, pageOf, pageRequest, readCursor } from '../../graphql/relay';
 import { type LiveIterator, stoppable, subscribeNow } from '../../events/subscribe-now';
 import type { Video } from '../videos/video.entity';
 import type { TransitionEffects } from '../videos/video.transitions';
@@ -71,12 +71,13 @@ export class EventLog {
     this.pubsub.publish('tenant.events', tenantId, { tenantId, seq });
   }
 
-  /** Events of the viewer after `after` (oldest first), optionally of one object. */
-  async list(ctx: RequestContext, args: { first?: number; after?: string; subjectId?: string }): Promise<Page<EventRecord>> {
-    const size = pageSize(args.first);
-    const from = args.after ? parseEventCursor(args.after) : 0;
-    const rows = await this.fetch(ctx.em, from, size + 1, args.subjectId);
-    return toPage(rows, size, Boolean(args.after), eventCursor);
+  /** Events of the viewer in log order (oldest first), optionally of one object; `last`/`before` page back from the newest. */
+  async list(ctx: RequestContext, args: PageArgs & { subjectId?: string }): Promise<Page<EventRecord>> {
+    const request = pageRequest(args, parseEventCursor);
+    const { range, orderBy, limit } = keyset(request, 'asc');
+    const where: FilterQuery<EventRecord> = range ? { seq: range } : {};
+    if (args.subjectId) where.subjectId = args.subjectId;
+    return pageOf(await ctx.em.find(EventRecord, where, { orderBy: { seq: orderBy }, limit }), request, eventCursor);
   }
 
   /** Cursor of the viewer's newest event (the start of the log when it has none). */

@@ -1,6 +1,6 @@
 import { type EntityManager, type FilterQuery, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AppError, badInput, ErrorCode, listValues } from '../../errors';
-import { decodeCursor, type Page, pageSize, toPage } from '../../graphql/relay';
+import { keyset, type Page, type PageArgs, pageOf, pageRequest } from '../../graphql/relay';
 import type { ModelCatalog, ModelSpec } from './catalog';
 import { ModelPin, ModelPinChange, PinAction } from './pin.entity';
 
@@ -77,12 +77,13 @@ export class PinService {
   }
 
   /** Recorded changes, newest first, optionally of one alias. */
-  async history(em: EntityManager, alias: string | undefined, args: { first?: number; after?: string }): Promise<Page<ModelPinChange>> {
-    const size = pageSize(args.first);
+  async history(em: EntityManager, alias: string | undefined, args: PageArgs): Promise<Page<ModelPinChange>> {
+    const request = pageRequest(args);
+    const { range, orderBy, limit } = keyset(request, 'desc');
     const where: FilterQuery<ModelPinChange> = {};
     if (alias) where.alias = alias;
-    if (args.after) where.id = { $lt: decodeCursor(args.after) };
-    return toPage(await em.find(ModelPinChange, where, { orderBy: { id: 'desc' }, limit: size + 1 }), size, Boolean(args.after));
+    if (range) where.id = range;
+    return pageOf(await em.find(ModelPinChange, where, { orderBy: { id: orderBy }, limit }), request);
   }
 
   private stateOf(spec: ModelSpec, row: ModelPin | undefined): PinState {

@@ -1,10 +1,10 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { PubSub } from '@graphql-yoga/subscription';
 import { AppError, badInput, ErrorCode, listValues } from '../../errors';
 import type { Topics } from '../../events/topics';
 import type { RequestContext } from '../../graphql/context';
-import { decodeCursor, type Page, pageSize, toGlobalId, toPage } from '../../graphql/relay';
+import { keyset, type Page, type PageArgs, pageOf, pageRequest, toGlobalId } from '../../graphql/relay';
 import { inputHash, replayIfKnown, replayWinner } from '../../idempotency';
 import { ulid } from '../../ids';
 import type { Task } from '../../jobs/task.entity';
@@ -121,10 +121,10 @@ export class StoryboardService {
     return storyboard;
   }
 
-  async list(ctx: RequestContext, args: { first?: number; after?: string }): Promise<Page<Storyboard>> {
-    const size = pageSize(args.first);
-    const where: FilterQuery<Storyboard> = args.after ? { id: { $lt: decodeCursor(args.after) } } : {};
-    return toPage(await ctx.em.find(Storyboard, where, { orderBy: { id: 'desc' }, limit: size + 1 }), size, Boolean(args.after));
+  async list(ctx: RequestContext, args: PageArgs): Promise<Page<Storyboard>> {
+    const request = pageRequest(args);
+    const { range, orderBy, limit } = keyset(request, 'desc');
+    return pageOf(await ctx.em.find(Storyboard, range ? { id: range } : {}, { orderBy: { id: orderBy }, limit }), request);
   }
 
   /** Transition hook: a scene video reached a terminal state → advance its storyboard (same transaction). */

@@ -1,7 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { AppError, badInput, ErrorCode, notFound } from '../../errors';
 import type { RequestContext } from '../../graphql/context';
-import { decodeCursor, expectGlobalId, type Page, pageSize, toGlobalId, toPage } from '../../graphql/relay';
+import { expectGlobalId, keyset, type Page, type PageArgs, pageOf, pageRequest, toGlobalId } from '../../graphql/relay';
 import { inputHash, replayIfKnown, replayWinner } from '../../idempotency';
 import { ulid } from '../../ids';
 import type { Dispatcher } from '../../jobs/dispatcher';
@@ -95,16 +95,17 @@ export class VideoService {
     return ctx.loaders.videoById.load(id);
   }
 
-  /** Newest first; `after` is the cursor of the last item of the previous page. */
-  async list(ctx: RequestContext, args: { first?: number; after?: string }, filter?: VideoFilter): Promise<Page<Video>> {
-    const size = pageSize(args.first);
+  /** Newest first; `first`/`after` page forward, `last`/`before` backward. */
+  async list(ctx: RequestContext, args: PageArgs, filter?: VideoFilter): Promise<Page<Video>> {
+    const request = pageRequest(args);
+    const { range, orderBy, limit } = keyset(request, 'desc');
     const where: FilterQuery<Video> = {};
-    if (args.after) where.id = { $lt: decodeCursor(args.after) };
+    if (range) where.id = range;
     if (filter?.status?.length) where.status = { $in: filter.status };
     if (filter?.operation?.length) where.operation = { $in: filter.operation };
-    const rows = await ctx.em.find(Video, where, { orderBy: { id: 'desc' }, limit: size + 1 });
+    const rows = await ctx.em.find(Video, where, { orderBy: { id: orderBy }, limit });
     for (const row of rows) ctx.loaders.videoById.prime(row.id, row);
-    return toPage(rows, size, Boolean(args.after));
+    return pageOf(rows, request);
   }
 
   /** Accepts a new job; `retryOf` marks it as `retryVideo`'s new attempt at that FAILED video. */

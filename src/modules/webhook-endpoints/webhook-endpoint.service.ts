@@ -3,7 +3,7 @@ import type { OutboundWebhooksConfig } from '../../config';
 import { AppError, badInput, ErrorCode, notFound } from '../../errors';
 import { requireAdmin } from '../../graphql/authz';
 import type { RequestContext } from '../../graphql/context';
-import { decodeCursor, expectGlobalId, type Page, pageSize, toPage } from '../../graphql/relay';
+import { expectGlobalId, keyset, type Page, type PageArgs, pageOf, pageRequest } from '../../graphql/relay';
 import type { Worker } from '../../jobs/worker';
 import { checkUrl, UrlRefused } from '../../net/outbound-http';
 import type { JobWebhookSecrets } from './job-webhook-secrets';
@@ -57,10 +57,10 @@ export class WebhookEndpointService {
     return { endpoint, secret };
   }
 
-  async list(ctx: RequestContext, args: { first?: number; after?: string }): Promise<Page<WebhookEndpoint>> {
-    const size = pageSize(args.first);
-    const where: FilterQuery<WebhookEndpoint> = args.after ? { id: { $lt: decodeCursor(args.after) } } : {};
-    return toPage(await ctx.em.find(WebhookEndpoint, where, { orderBy: { id: 'desc' }, limit: size + 1 }), size, Boolean(args.after));
+  async list(ctx: RequestContext, args: PageArgs): Promise<Page<WebhookEndpoint>> {
+    const request = pageRequest(args);
+    const { range, orderBy, limit } = keyset(request, 'desc');
+    return pageOf(await ctx.em.find(WebhookEndpoint, range ? { id: range } : {}, { orderBy: { id: orderBy }, limit }), request);
   }
 
   async update(ctx: RequestContext, input: UpdateWebhookEndpointInput): Promise<WebhookEndpoint> {
@@ -102,12 +102,13 @@ export class WebhookEndpointService {
   }
 
   /** Deliveries newest first, of one endpoint or (without one) of all, per-job callbacks included. */
-  async deliveries(ctx: RequestContext, args: { endpointId?: string | null; first?: number; after?: string }): Promise<Page<OutboundDelivery>> {
-    const size = pageSize(args.first);
+  async deliveries(ctx: RequestContext, args: PageArgs & { endpointId?: string | null }): Promise<Page<OutboundDelivery>> {
+    const request = pageRequest(args);
+    const { range, orderBy, limit } = keyset(request, 'desc');
     const where: FilterQuery<OutboundDelivery> = {};
     if (args.endpointId) where.endpointId = (await this.require(ctx, args.endpointId, 'endpointId')).id;
-    if (args.after) where.id = { $lt: decodeCursor(args.after) };
-    return toPage(await ctx.em.find(OutboundDelivery, where, { orderBy: { id: 'desc' }, limit: size + 1 }), size, Boolean(args.after));
+    if (range) where.id = range;
+    return pageOf(await ctx.em.find(OutboundDelivery, where, { orderBy: { id: orderBy }, limit }), request);
   }
 
   /** Sends a delivery's message again, as a new delivery with the same `webhook-id` and body. */
