@@ -6,7 +6,7 @@ import { GraphQLClient } from './graphql-request';
 import { Environment, fetchQuery, type GraphQLResponse, Network, type RequestParameters, RecordSource, Store, type Variables } from 'relay-runtime';
 import { databaseKinds } from '../support/databases';
 import { startTestServer, type TestServer } from '../support/server';
-import { VIDEOS_PAGE_QUERY } from './relay-artifact';
+import { VIDEOS_BACKWARD_QUERY, VIDEOS_PAGE_QUERY } from './relay-artifact';
 
 const VIDEOS = 'query ClientVideos($first: Int) { videos(first: $first) { nodes { id prompt } } }';
 const CREATE = 'mutation ClientCreate($prompt: String!) { createVideo(input: { prompt: $prompt, size: "1280x720", seconds: 4 }) { video { id prompt } } }';
@@ -77,7 +77,7 @@ describe.each(databaseKinds())('unmodified GraphQL clients (%s)', (db) => {
     expect(JSON.parse(bodies[0]).extensions.persistedQuery.sha256Hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('Relay (Environment + Network over fetch) pages a connection forward with first/after', async () => {
+  it('Relay (Environment + Network over fetch) pages a connection forward with first/after and backward with last/before', async () => {
     for (let i = 0; i < 3; i++) await new GraphQLClient(server.graphqlUrl).request(CREATE, { prompt: `relay ${i}` });
     const network = Network.create(async (params: RequestParameters, variables: Variables): Promise<GraphQLResponse> => {
       const res = await fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: params.text, variables }) });
@@ -98,6 +98,17 @@ describe.each(databaseKinds())('unmodified GraphQL clients (%s)', (db) => {
     expect(seen).toEqual(all.videos.nodes.map((n) => n.id));
     // Relay normalized the nodes into its store by id.
     expect(environment.getStore().getSource().get(seen[0])).toMatchObject({ id: seen[0] });
+
+    type BackPage = { videos: { edges: { node: { id: string } }[]; pageInfo: { startCursor: string | null; hasPreviousPage: boolean } } };
+    const back: string[] = [];
+    let before: string | null = null;
+    for (let pages = 0; pages < 20; pages++) {
+      const page = (await fetchQuery(environment, VIDEOS_BACKWARD_QUERY, { last: 2, before }).toPromise()) as BackPage;
+      back.unshift(...page.videos.edges.map((e) => e.node.id));
+      if (!page.videos.pageInfo.hasPreviousPage) break;
+      before = page.videos.pageInfo.startCursor;
+    }
+    expect(back).toEqual(seen);
   });
 });
 
