@@ -192,6 +192,7 @@ async function assemble(config: Config, logger: Logger, cleanups: Cleanup[], cle
     reservationTimeoutMs: config.sse.reservationTimeoutMs,
     bodyLimitBytes: security.bodyLimitBytes,
   });
+  metrics.countSseStreams(() => sse.stats.streams);
   const internals: Reelgraph['internals'] = { pipeline, services, auth, apiKeys, documents, cohorts, sse, web };
 
   const server = await startHttpServer({

@@ -37,8 +37,27 @@ export class Metrics {
   private readonly webhooks = new Counter({ name: 'reelgraph_webhooks_received_total', help: 'Upstream webhooks received by result (accepted, duplicate, rejected, unconfigured).', labelNames: ['result'], registers: [this.registry] });
   private readonly sqlStatements = new Counter({ name: 'reelgraph_sql_statements_total', help: 'SQL statements run.', registers: [this.registry] });
 
-  /** Open subscriptions by transport: transports call `inc` when one starts and `dec` when it ends. */
-  readonly subscriptionsOpen = new Gauge({ name: 'reelgraph_subscriptions_open', help: 'Open GraphQL subscriptions by transport.', labelNames: ['transport'], registers: [this.registry] });
+  /** Open SSE event streams, read on scrape (set by the SSE transport). */
+  private sseStreams: (() => number) | undefined;
+
+  /**
+   * Open subscriptions by transport: the WebSocket calls `inc` when one starts and `dec` when it
+   * ends; the SSE transport's open event streams are read on scrape ({@link countSseStreams}).
+   */
+  readonly subscriptionsOpen = new Gauge({
+    name: 'reelgraph_subscriptions_open',
+    help: 'Open GraphQL subscriptions by transport (sse: open event streams).',
+    labelNames: ['transport'],
+    registers: [this.registry],
+    collect: () => {
+      if (this.sseStreams) this.subscriptionsOpen.set({ transport: 'sse' }, this.sseStreams());
+    },
+  });
+
+  /** Lets the SSE transport's open streams show in `reelgraph_subscriptions_open{transport="sse"}`. */
+  countSseStreams(streams: () => number): void {
+    this.sseStreams = streams;
+  }
 
   constructor(gauges?: DatabaseGauges) {
     this.subscriptionsOpen.set({ transport: 'websocket' }, 0);

@@ -7,6 +7,7 @@ import { databaseKinds } from '../support/databases';
 import { startTestServer, type TestServer } from '../support/server';
 import { waitForVideo } from '../support/videos';
 import { eventually } from '../support/wait';
+import { sseClient, sseUrl } from '../support/sse';
 import { subscribe, wsClient } from '../support/ws';
 
 /** The value of one series in a Prometheus text body, or undefined when it is absent. */
@@ -92,6 +93,22 @@ describe.each(databaseKinds())('/metrics (%s)', (db) => {
     expect(forwarded.status).toBe(403);
     expect(JSON.parse(forwarded.body)).toMatchObject({ error: { code: 'FORBIDDEN' } });
     expect((await scrape({ 'x-forwarded-for': '127.0.0.1' })).status).toBe(200);
+  });
+
+  it('counts open SSE streams under transport="sse", back to 0 when the stream ends', async () => {
+    const { createVideo } = await server.gql.data(CreateVideoDocument, { input: { prompt: 'A harbour at noon', size: '1280x720', seconds: 4 } });
+    const client = sseClient(sseUrl(server.graphqlUrl));
+    try {
+      expect(sample((await scrape()).body, 'reelgraph_subscriptions_open', { transport: 'sse' })).toBe(0);
+      const sub = subscribe(client, VideoUpdatedDocument, { id: createVideo.video.id });
+      await sub.until((v) => v.videoUpdated.status !== undefined);
+      expect(sample((await scrape()).body, 'reelgraph_subscriptions_open', { transport: 'sse' })).toBe(1);
+      sub.close();
+      await eventually(async () => sample((await scrape()).body, 'reelgraph_subscriptions_open', { transport: 'sse' }) === 0, { what: 'the SSE stream to be counted closed' });
+    } finally {
+      client.dispose();
+    }
+    await waitForVideo(server.gql, createVideo.video.id);
   });
 });
 
