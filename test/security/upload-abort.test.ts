@@ -81,8 +81,9 @@ describe.each(databaseKinds())('aborted uploads leave nothing behind (%s)', (db)
     for (let i = 0; i < 10; i++) {
       const { part, during } = await abortMidBody();
       // Positive control: while the body was arriving the part file and its descriptor were there.
+      // (The process's total is not compared: the runtime may close or reuse other descriptors
+      // meanwhile, as Node 24 does; the descriptor under .tmp is the one this check is about.)
       expect(during.under).toBe(1);
-      expect(during.total).toBeGreaterThan(baseline.total);
       await eventually(() => !partFiles(tmp).has(part), { timeoutMs: 5000, what: `part file ${part} to be removed` });
     }
     const ping = await server.gql.request('{ __typename }');

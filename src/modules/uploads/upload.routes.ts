@@ -16,9 +16,7 @@ export function uploadRoutes(service: UploadService, origins: OriginPolicy, logg
     app.post('/uploads', async (req: Request, res: Response) => {
       if (!origins.allows(req.header('origin'))) {
         logger.warn({ origin: req.header('origin') }, 'upload refused: origin not allowed');
-        // The body is not read: close the connection rather than drain it.
-        res.setHeader('connection', 'close');
-        res.status(403).json({ error: { code: 'FORBIDDEN', message: ORIGIN_REFUSED_MESSAGE } });
+        refuseBeforeBody(req, res, 403, { error: { code: 'FORBIDDEN', message: ORIGIN_REFUSED_MESSAGE } });
         return;
       }
       // The request guard authenticated the caller (401 before reaching here otherwise).
@@ -38,4 +36,29 @@ export function uploadRoutes(service: UploadService, origins: OriginPolicy, logg
       }
     });
   };
+}
+
+/** A refused body up to this size is read (and discarded) before the answer; a larger one is not. */
+const DRAIN_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Answers a request refused before its body was read. A client may still be writing the body
+ * when the answer comes; if the connection closed under it, it would see a broken pipe instead of
+ * the answer (Node 24's fetch does). So a small declared body is read to its end first (the body
+ * timeouts bound how long that takes), and anything larger or of unknown length closes the
+ * connection after the answer rather than be read.
+ */
+function refuseBeforeBody(req: Request, res: Response, status: number, body: unknown): void {
+  const length = Number(req.headers['content-length']);
+  const send = () => {
+    if (!res.headersSent) res.status(status).json(body);
+  };
+  if (Number.isFinite(length) && length <= DRAIN_LIMIT_BYTES && !req.complete) {
+    req.once('end', send);
+    req.once('error', () => res.destroy());
+    req.resume();
+    return;
+  }
+  res.setHeader('connection', 'close');
+  send();
 }
